@@ -1,0 +1,41 @@
+package io.brokle.config;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * A provider endpoint the gateway may call.
+ *
+ * @param name       unique name, referenced by deployments
+ * @param kind       wire protocol and auth style
+ * @param baseUrl    for {@code openai}: the URL that {@code /chat/completions} is appended to
+ *                   (e.g. {@code https://api.openai.com/v1}); for {@code azure}: the resource URL;
+ *                   {@code null} for {@code mock}
+ * @param apiKey     the credential sent upstream, or {@code null} when the provider needs none
+ *                   (vLLM, Ollama). Never logged: {@link #toString()} redacts it.
+ * @param apiVersion Azure's {@code api-version} query parameter; {@code null} for other kinds
+ * @param enabled    false when the configured credential resolved to an empty value (its
+ *                   environment variable is not set): its deployments are not used
+ * @param timeouts   upstream time limits
+ * @param mock       answers of the {@code mock} kind; {@code null} for other kinds
+ */
+public record Provider(String name, ProviderKind kind, URI baseUrl, String apiKey, String apiVersion,
+                       boolean enabled, UpstreamTimeouts timeouts, MockOptions mock) {
+    public Provider {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(timeouts, "timeouts");
+        if (kind == ProviderKind.MOCK) {
+            Objects.requireNonNull(mock, "mock options");
+        } else {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Provider[name=" + name + ", kind=" + kind.yamlName() + ", baseUrl=" + baseUrl
+                + ", apiKey=" + (apiKey == null ? "none" : "(redacted)") + ", apiVersion=" + apiVersion
+                + ", enabled=" + enabled + ", timeouts=" + timeouts + ", mock=" + mock + "]";
+    }
+}

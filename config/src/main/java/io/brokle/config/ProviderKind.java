@@ -1,0 +1,34 @@
+package io.brokle.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** How the gateway talks to a provider. The YAML name is the lower-case form. */
+public enum ProviderKind {
+    /** Any OpenAI-compatible base URL (OpenAI, vLLM, Ollama, Groq, Together, Mistral, ...): {@code Authorization: Bearer}. */
+    OPENAI("openai"),
+    /** Azure OpenAI: {@code /openai/deployments/{model}/...?api-version=}, credentials in {@code api-key}. */
+    AZURE("azure"),
+    /** The built-in deterministic provider for dry runs and load tests; needs no network or key. */
+    MOCK("mock");
+
+    private final String yamlName;
+
+    ProviderKind(String yamlName) {
+        this.yamlName = yamlName;
+    }
+
+    public String yamlName() {
+        return yamlName;
+    }
+
+    public static Optional<ProviderKind> fromYaml(String name) {
+        return Arrays.stream(values()).filter(k -> k.yamlName.equals(name.toLowerCase(Locale.ROOT))).findFirst();
+    }
+
+    public static String allYamlNames() {
+        return Arrays.stream(values()).map(ProviderKind::yamlName).collect(Collectors.joining(", "));
+    }
+}

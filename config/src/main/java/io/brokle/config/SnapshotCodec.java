@@ -1,0 +1,248 @@
+package io.brokle.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads a gateway YAML file into a {@link GatewayConfig}. Substitutes {@code ${ENV}} and
+ * {@code ${ENV:-default}} in values, rejects unknown fields, and reports every problem at once
+ * through {@link ConfigException}. The file format is documented in the README's configuration
+ * reference; {@code config/brokle.yml} and {@code config/gateway.yml} are examples.
+ */
+public final class SnapshotCodec {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> SECRET_FIELDS = Set.of("apiKey", "keyPepper");
+
+    private SnapshotCodec() {
+    }
+
+    /**
+     * @param yaml the file's text
+     * @param env  environment lookup, {@code System::getenv} in production; returns {@code null} when unset
+     * @return the configuration, its snapshot at version 0
+     * @throws ConfigException listing every problem found
+     */
+    public static GatewayConfig parse(String yaml, Function<String, String> env) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            var loc = e.getLocation();
+            throw new ConfigException("not valid YAML" + (loc == null ? "" : " at line " + loc.getLineNr()
+                    + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException("the file is empty (expected: a mapping with providers, deployments, routes)");
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("the file is not a mapping (expected: server, auth, providers, deployments, routes, keys)");
+        }
+        List<String> problems = new ArrayList<>();
+        ConfigNode top = new ConfigNode(root, "", env, problems, SECRET_FIELDS);
+        top.allowOnly("server", "auth", "providers", "deployments", "routes", "keys");
+
+        ServerSettings server = readServer(top.object("server"));
+        String pepper = null;
+        ConfigNode auth = top.object("auth");
+        if (auth != null) {
+            auth.allowOnly("keyPepper");
+            pepper = auth.string("keyPepper");
+            if (pepper != null && pepper.isBlank()) {
+                pepper = null;
+            } else if (pepper != null && pepper.length() < 16) {
+                auth.problem("auth.keyPepper: too short (expected: at least 16 characters)");
+            }
+        }
+        List<Provider> providers = new ArrayList<>();
+        for (ConfigNode p : top.objects("providers")) {
+            Provider provider = readProvider(p);
+            if (provider != null) {
+                providers.add(provider);
+            }
+        }
+        List<Deployment> deployments = new ArrayList<>();
+        for (ConfigNode d : top.objects("deployments")) {
+            d.allowOnly("name", "provider", "model", "weight");
+            String name = d.name("name");
+            String provider = d.name("provider");
+            String model = d.requiredString("model");
+            int weight = d.integer("weight", Deployment.DEFAULT_WEIGHT, 0, 1_000_000);
+            if (name != null && provider != null && model != null) {
+                deployments.add(new Deployment(name, provider, model, weight));
+            }
+        }
+        List<Route> routes = new ArrayList<>();
+        for (ConfigNode r : top.objects("routes")) {
+            r.allowOnly("model", "deployments");
+            String model = r.name("model");
+            List<String> targets = r.strings("deployments");
+            if (targets.isEmpty()) {
+                r.problem(r.childPath("deployments") + ": missing or empty (expected: at least one deployment name)");
+            } else if (model != null) {
+                routes.add(new Route(model, targets));
+            }
+        }
+        List<VirtualKey> keys = new ArrayList<>();
+        for (ConfigNode k : top.objects("keys")) {
+            VirtualKey key = readKey(k);
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        GatewaySnapshot snapshot = SnapshotValidator.validate(0, providers, deployments, routes, keys);
+        return new GatewayConfig(server, pepper, snapshot);
+    }
+
+    private static ServerSettings readServer(ConfigNode s) {
+        if (s == null) {
+            return ServerSettings.DEFAULTS;
+        }
+        s.allowOnly("host", "port", "maxBodyBytes", "maxHeaderBytes", "requestReadTimeout", "idleTimeout",
+                "shutdownGrace", "dataDir");
+        String host = s.string("host");
+        try {
+            return new ServerSettings(
+                    host == null || host.isBlank() ? ServerSettings.DEFAULT_HOST : host.trim(),
+                    s.integer("port", ServerSettings.DEFAULT_PORT, 0, 65535),
+                    s.bytes("maxBodyBytes", ServerSettings.DEFAULT_MAX_BODY_BYTES, 1),
+                    s.bytes("maxHeaderBytes", ServerSettings.DEFAULT_MAX_HEADER_BYTES, 1024),
+                    positive(s, "requestReadTimeout", ServerSettings.DEFAULT_REQUEST_READ_TIMEOUT),
+                    positive(s, "idleTimeout", ServerSettings.DEFAULT_IDLE_TIMEOUT),
+                    positive(s, "shutdownGrace", ServerSettings.DEFAULT_SHUTDOWN_GRACE),
+                    s.pathValue("dataDir", ServerSettings.DEFAULT_DATA_DIR));
+        } catch (IllegalArgumentException e) {
+            s.problem(s.path() + ": " + e.getMessage());
+            return ServerSettings.DEFAULTS;
+        }
+    }
+
+    private static java.time.Duration positive(ConfigNode n, String field, java.time.Duration defaultValue) {
+        java.time.Duration d = n.duration(field, defaultValue);
+        if (d.isZero() || d.isNegative()) {
+            n.problem(n.childPath(field) + ": " + d + " (expected: > 0)");
+            return defaultValue;
+        }
+        return d;
+    }
+
+    private static Provider readProvider(ConfigNode p) {
+        p.allowOnly("name", "kind", "baseUrl", "apiKey", "apiVersion", "enabled", "timeouts", "mock");
+        String name = p.name("name");
+        String kindName = p.requiredString("kind");
+        ProviderKind kind = null;
+        if (kindName != null) {
+            kind = ProviderKind.fromYaml(kindName.trim()).orElse(null);
+            if (kind == null) {
+                p.problem(p.childPath("kind") + ": unknown kind \"" + kindName + "\" (expected one of: "
+                        + ProviderKind.allYamlNames() + ")");
+            }
+        }
+        boolean enabled = p.bool("enabled", true);
+        String apiKey = p.string("apiKey");
+        if (apiKey != null && apiKey.isBlank()) {
+            // The documented switch: a credential whose variable is unset leaves the provider off.
+            enabled = false;
+            apiKey = null;
+        }
+        UpstreamTimeouts timeouts = readTimeouts(p.object("timeouts"));
+        if (kind == null || name == null) {
+            return null;
+        }
+        return switch (kind) {
+            case MOCK -> {
+                for (String f : List.of("baseUrl", "apiKey", "apiVersion")) {
+                    if (p.has(f)) {
+                        p.problem(p.childPath(f) + ": not used by kind mock (remove it)");
+                    }
+                }
+                yield new Provider(name, kind, null, null, null, enabled, timeouts, readMock(p.object("mock")));
+            }
+            case OPENAI, AZURE -> {
+                if (p.has("mock")) {
+                    p.problem(p.childPath("mock") + ": only for kind mock (remove it)");
+                }
+                var baseUrl = p.httpUrl("baseUrl");
+                String apiVersion = p.string("apiVersion");
+                if (kind == ProviderKind.AZURE && (apiVersion == null || apiVersion.isBlank())) {
+                    p.problem(p.childPath("apiVersion") + ": missing (required for kind azure, e.g. 2024-10-21)");
+                }
+                if (kind == ProviderKind.AZURE && !p.has("apiKey")) {
+                    p.problem(p.childPath("apiKey") + ": missing (required for kind azure)");
+                }
+                if (kind == ProviderKind.OPENAI && apiVersion != null) {
+                    p.problem(p.childPath("apiVersion") + ": only for kind azure (remove it)");
+                }
+                yield baseUrl == null ? null
+                        : new Provider(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, null);
+            }
+        };
+    }
+
+    private static UpstreamTimeouts readTimeouts(ConfigNode t) {
+        if (t == null) {
+            return UpstreamTimeouts.DEFAULTS;
+        }
+        t.allowOnly("connect", "firstByte", "idle", "total");
+        return new UpstreamTimeouts(
+                positive(t, "connect", UpstreamTimeouts.DEFAULT_CONNECT),
+                positive(t, "firstByte", UpstreamTimeouts.DEFAULT_FIRST_BYTE),
+                positive(t, "idle", UpstreamTimeouts.DEFAULT_IDLE),
+                positive(t, "total", UpstreamTimeouts.DEFAULT_TOTAL));
+    }
+
+    private static MockOptions readMock(ConfigNode m) {
+        if (m == null) {
+            return MockOptions.DEFAULTS;
+        }
+        m.allowOnly("latency", "chunkDelay", "chunks", "chunkChars", "embeddingDimensions");
+        return new MockOptions(
+                m.duration("latency", MockOptions.DEFAULT_LATENCY),
+                m.duration("chunkDelay", MockOptions.DEFAULT_CHUNK_DELAY),
+                m.integer("chunks", MockOptions.DEFAULT_CHUNKS, 1, 100_000),
+                m.integer("chunkChars", MockOptions.DEFAULT_CHUNK_CHARS, 1, 1_000_000),
+                m.integer("embeddingDimensions", MockOptions.DEFAULT_EMBEDDING_DIMENSIONS, 1, 65_536));
+    }
+
+    private static VirtualKey readKey(ConfigNode k) {
+        k.allowOnly("id", "hash", "tenant", "models", "expiresAt", "revoked");
+        String id = k.name("id");
+        String hash = k.requiredString("hash");
+        if (hash != null) {
+            hash = hash.trim().toLowerCase(Locale.ROOT);
+            if (!hash.matches("[0-9a-f]{64}")) {
+                k.problem(k.childPath("hash") + ": not a key hash (expected: 64 hex digits, as printed by "
+                        + "'scripts/run new-key'; never the key itself)");
+                hash = null;
+            }
+        }
+        String tenantText = k.requiredString("tenant");
+        TenantPath tenant = null;
+        if (tenantText != null) {
+            String[] parts = tenantText.trim().split("/", -1);
+            if (parts.length != 3 || List.of(parts).stream().anyMatch(s -> !s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"))) {
+                k.problem(k.childPath("tenant") + ": \"" + tenantText
+                        + "\" (expected: organization/project/environment, e.g. acme/search/prod)");
+            } else {
+                tenant = new TenantPath(parts[0], parts[1], parts[2]);
+            }
+        }
+        Set<String> models = new LinkedHashSet<>(k.strings("models"));
+        var expiresAt = k.instant("expiresAt");
+        boolean revoked = k.bool("revoked", false);
+        if (id == null || hash == null || tenant == null) {
+            return null;
+        }
+        return new VirtualKey(id, hash, tenant, models, expiresAt, revoked);
+    }
+}
