@@ -1,0 +1,167 @@
+package io.brokle.proxy.metrics;
+
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
+import com.codahale.metrics.Snapshot;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The gateway's counters and latency summaries, rendered in the Prometheus text format for
+ * {@code GET /metrics}. Label values come only from configuration (model and provider names)
+ * or from fixed vocabularies (status, cause), never from raw request fields, so a client
+ * cannot blow up the number of series.
+ */
+public final class GatewayMetrics {
+    private static final double[] QUANTILES = {0.5, 0.9, 0.99};
+
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final Map<String, Histogram> summaries = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> sumMicros = new ConcurrentHashMap<>();
+    private final AtomicLong activeRequests = new AtomicLong();
+    private final AtomicLong configVersion = new AtomicLong();
+    private final Map<String, String> help = new ConcurrentHashMap<>();
+
+    public GatewayMetrics() {
+        help.put("brokle_requests_total", "Requests answered, by endpoint, model and HTTP status.");
+        help.put("brokle_errors_total", "Requests that ended in an error, by cause.");
+        help.put("brokle_tokens_total", "Tokens reported by upstreams, by model and type.");
+        help.put("brokle_request_duration_seconds", "Time from request received to response complete.");
+        help.put("brokle_upstream_duration_seconds", "Time from upstream request written to upstream response complete.");
+        help.put("brokle_time_to_first_token_seconds", "Time from request received to the first streamed byte relayed.");
+        help.put("brokle_active_requests", "Requests in flight.");
+        help.put("brokle_config_version", "Version of the configuration snapshot being served.");
+        help.put("brokle_config_reload_failures_total", "Configuration candidates rejected as invalid.");
+    }
+
+    public void requestStarted() {
+        activeRequests.incrementAndGet();
+    }
+
+    /** Records a finished request. {@code model} must be a configured route name or "none". */
+    public void requestFinished(String endpoint, String model, int status, long durationNanos) {
+        activeRequests.decrementAndGet();
+        count("brokle_requests_total{endpoint=\"" + endpoint + "\",model=\"" + escape(model) + "\",status=\""
+                + status + "\"}", 1);
+        observe("brokle_request_duration_seconds{endpoint=\"" + endpoint + "\"}", durationNanos);
+    }
+
+    /** {@code cause} is one of a fixed vocabulary, e.g. auth, bad_request, upstream_timeout. */
+    public void error(String cause) {
+        count("brokle_errors_total{cause=\"" + cause + "\"}", 1);
+    }
+
+    public void tokens(String model, long prompt, long completion, long cached) {
+        String m = escape(model);
+        if (prompt > 0) {
+            count("brokle_tokens_total{model=\"" + m + "\",type=\"prompt\"}", prompt);
+        }
+        if (completion > 0) {
+            count("brokle_tokens_total{model=\"" + m + "\",type=\"completion\"}", completion);
+        }
+        if (cached > 0) {
+            count("brokle_tokens_total{model=\"" + m + "\",type=\"cached\"}", cached);
+        }
+    }
+
+    public void upstreamLatency(String provider, long nanos) {
+        observe("brokle_upstream_duration_seconds{provider=\"" + escape(provider) + "\"}", nanos);
+    }
+
+    public void timeToFirstToken(String model, long nanos) {
+        observe("brokle_time_to_first_token_seconds{model=\"" + escape(model) + "\"}", nanos);
+    }
+
+    public void configApplied(long version) {
+        configVersion.set(version);
+    }
+
+    public void configRejected() {
+        count("brokle_config_reload_failures_total", 1);
+    }
+
+    public long activeRequests() {
+        return activeRequests.get();
+    }
+
+    /** The value of one counter series, e.g. {@code brokle_errors_total{cause="auth"}}; 0 when absent. */
+    public long counter(String series) {
+        LongAdder a = counters.get(series);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** All series in the Prometheus text exposition format, version 0.0.4. */
+    public String render() {
+        StringBuilder out = new StringBuilder(4096);
+        Map<String, Map<String, String>> byName = new TreeMap<>();
+        counters.forEach((series, adder) -> byName.computeIfAbsent(name(series), k -> new TreeMap<>())
+                .put(series, Long.toString(adder.sum())));
+        byName.computeIfAbsent("brokle_active_requests", k -> new TreeMap<>())
+                .put("brokle_active_requests", Long.toString(activeRequests.get()));
+        byName.computeIfAbsent("brokle_config_version", k -> new TreeMap<>())
+                .put("brokle_config_version", Long.toString(configVersion.get()));
+        for (var e : byName.entrySet()) {
+            String name = e.getKey();
+            out.append("# HELP ").append(name).append(' ').append(help.getOrDefault(name, name)).append('\n');
+            out.append("# TYPE ").append(name).append(name.endsWith("_total") ? " counter\n" : " gauge\n");
+            e.getValue().forEach((series, value) -> out.append(series).append(' ').append(value).append('\n'));
+        }
+        Map<String, Map<String, Histogram>> summaryByName = new TreeMap<>();
+        summaries.forEach((series, h) -> summaryByName.computeIfAbsent(name(series), k -> new TreeMap<>()).put(series, h));
+        for (var e : summaryByName.entrySet()) {
+            String name = e.getKey();
+            out.append("# HELP ").append(name).append(' ').append(help.getOrDefault(name, name)).append('\n');
+            out.append("# TYPE ").append(name).append(" summary\n");
+            for (var s : e.getValue().entrySet()) {
+                String labels = labels(s.getKey());
+                Snapshot snap = s.getValue().getSnapshot();
+                for (double q : QUANTILES) {
+                    out.append(name).append('{').append(labels).append(labels.isEmpty() ? "" : ",")
+                            .append("quantile=\"").append(q).append("\"} ")
+                            .append(seconds(snap.getValue(q))).append('\n');
+                }
+                String suffix = labels.isEmpty() ? "" : "{" + labels + "}";
+                out.append(name).append("_count").append(suffix).append(' ').append(s.getValue().getCount()).append('\n');
+                out.append(name).append("_sum").append(suffix).append(' ')
+                        .append(seconds(sumMicros.get(s.getKey()).sum())).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private void count(String series, long n) {
+        counters.computeIfAbsent(series, k -> new LongAdder()).add(n);
+    }
+
+    private void observe(String series, long nanos) {
+        long micros = nanos / 1000;
+        // The sum is kept beside the reservoir (which only samples) so _sum stays exact; it is
+        // created first so that a render never finds a summary without its sum.
+        LongAdder sum = sumMicros.computeIfAbsent(series, k -> new LongAdder());
+        summaries.computeIfAbsent(series, k -> new Histogram(LockFreeExponentiallyDecayingReservoir.builder().build()))
+                .update(micros);
+        sum.add(micros);
+    }
+
+    private static String seconds(double micros) {
+        return String.format(Locale.ROOT, "%.6f", micros / 1_000_000.0);
+    }
+
+    private static String name(String series) {
+        int brace = series.indexOf('{');
+        return brace < 0 ? series : series.substring(0, brace);
+    }
+
+    private static String labels(String series) {
+        int brace = series.indexOf('{');
+        return brace < 0 ? "" : series.substring(brace + 1, series.length() - 1);
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

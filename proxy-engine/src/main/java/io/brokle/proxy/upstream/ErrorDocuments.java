@@ -1,0 +1,36 @@
+package io.brokle.proxy.upstream;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.io.IOException;
+
+/** Recognises an upstream error answer the client can use as is: a JSON object with a top-level {@code error}. */
+final class ErrorDocuments {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private ErrorDocuments() {
+    }
+
+    /** Reads through a view; the buffer's indexes and reference count are untouched. */
+    static boolean isErrorDocument(ByteBuf body) {
+        try (java.io.InputStream in = new ByteBufInputStream(body.duplicate()); JsonParser p = JSON.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (name.equals("error") && v != JsonToken.VALUE_NULL) {
+                    return true;
+                }
+                p.skipChildren();
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.brokle.proxy.upstream;
+
+import io.brokle.proxy.http.Endpoint;
+
+/**
+ * What a relay needs to know about the client's request besides its body.
+ *
+ * @param endpoint         the OpenAI endpoint called
+ * @param requestId        the gateway's id for this request, returned as {@code x-request-id}
+ * @param stream           whether the client asked for a streamed answer
+ * @param clientAskedUsage whether the client asked for the streamed usage chunk itself
+ * @param accept           the client's {@code Accept} header, or {@code null}
+ * @param closeAfter       whether the client connection closes after this answer (draining)
+ */
+public record RelayRequest(Endpoint endpoint, String requestId, boolean stream, boolean clientAskedUsage,
+                           String accept, boolean closeAfter) {
+}

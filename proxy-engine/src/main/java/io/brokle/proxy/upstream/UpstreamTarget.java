@@ -1,0 +1,72 @@
+package io.brokle.proxy.upstream;
+
+import io.brokle.config.Deployment;
+import io.brokle.config.Provider;
+import io.brokle.proxy.http.Endpoint;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where and how one request goes upstream, computed only from configuration: nothing a client
+ * sends can change the host, port or path prefix.
+ *
+ * @param tls             whether to speak TLS
+ * @param host            the host to connect to (and verify the certificate for)
+ * @param port            the port
+ * @param hostHeader      the {@code Host} header value
+ * @param uri             the request target (path and query)
+ * @param authHeaderName  the credential header, or {@code null} when the provider needs none
+ * @param authHeaderValue the credential; never logged
+ * @param provider        the provider
+ * @param deployment      the deployment
+ */
+public record UpstreamTarget(boolean tls, String host, int port, String hostHeader, String uri,
+                             String authHeaderName, String authHeaderValue, Provider provider, Deployment deployment) {
+
+    /** The pool key: connections are shared by requests to the same scheme, host and port. */
+    public String poolKey() {
+        return (tls ? "https://" : "http://") + host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "UpstreamTarget[" + poolKey() + uri + ", provider=" + provider.name() + ", deployment="
+                + deployment.name() + "]";
+    }
+
+    /**
+     * @param mockAddress the local address serving a {@code mock} provider (ignored for other kinds)
+     */
+    public static UpstreamTarget of(Provider provider, Deployment deployment, Endpoint endpoint,
+                                    InetSocketAddress mockAddress) {
+        return switch (provider.kind()) {
+            case MOCK -> new UpstreamTarget(false, mockAddress.getHostString(), mockAddress.getPort(),
+                    mockAddress.getHostString() + ":" + mockAddress.getPort(), "/v1/" + endpoint.upstreamSuffix(),
+                    null, null, provider, deployment);
+            case OPENAI -> http(provider, deployment, path(provider.baseUrl()) + "/" + endpoint.upstreamSuffix(),
+                    provider.apiKey() == null ? null : "authorization",
+                    provider.apiKey() == null ? null : "Bearer " + provider.apiKey());
+            case AZURE -> http(provider, deployment, path(provider.baseUrl()) + "/openai/deployments/"
+                            + URLEncoder.encode(deployment.model(), StandardCharsets.UTF_8) + "/"
+                            + endpoint.upstreamSuffix() + "?api-version="
+                            + URLEncoder.encode(provider.apiVersion(), StandardCharsets.UTF_8),
+                    "api-key", provider.apiKey());
+        };
+    }
+
+    private static UpstreamTarget http(Provider provider, Deployment deployment, String uri, String authName,
+                                       String authValue) {
+        URI base = provider.baseUrl();
+        boolean tls = base.getScheme().equals("https");
+        int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
+        String hostHeader = base.getPort() > 0 ? base.getHost() + ":" + base.getPort() : base.getHost();
+        return new UpstreamTarget(tls, base.getHost(), port, hostHeader, uri, authName, authValue, provider, deployment);
+    }
+
+    private static String path(URI base) {
+        String p = base.getRawPath();
+        return p == null ? "" : p;
+    }
+}

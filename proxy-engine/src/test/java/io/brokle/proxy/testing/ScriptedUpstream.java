@@ -1,0 +1,242 @@
+package io.brokle.proxy.testing;
+
+import io.brokle.config.MockOptions;
+import io.brokle.proxy.mock.MockCompletions;
+import io.brokle.proxy.mock.MockEndpoints;
+import io.brokle.proxy.mock.MockProviderServer;
+import io.brokle.proxy.netty.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A misbehaving OpenAI-compatible upstream for end-to-end tests of the gateway: a real HTTP/1.1
+ * server on {@code 127.0.0.1:<free port>} that answers like the mock provider (same
+ * {@link MockEndpoints}, same deterministic content) unless told otherwise. Each request takes
+ * the next {@link Behaviour} from a queue ({@link #enqueue}); when the queue is empty the default
+ * applies ({@link #setDefault}, initially {@link Behaviour#normal()}).
+ * <pre>
+ *   try (ScriptedUpstream upstream = ScriptedUpstream.start()) {
+ *       upstream.enqueue(Behaviour.dropAfterChunks(3));
+ *       ... point the gateway at upstream.baseUrl() and send a streamed request ...
+ *       assertTrue(upstream.awaitConnectionClosed(Duration.ofSeconds(1)));
+ *   }
+ * </pre>
+ * It records every request ({@link #requests()}, {@link #takeRequest}) and counts connections
+ * accepted, open and closed, so a test can prove the gateway cancelled an upstream request.
+ *
+ * <p>Owns a one-thread event loop group, its server channel and every accepted connection;
+ * {@link #close()} ends them all. Thread-safe.
+ */
+public final class ScriptedUpstream implements AutoCloseable {
+    private final MockOptions options;
+    private final MockEndpoints endpoints;
+    private final Queue<Behaviour> script = new ConcurrentLinkedQueue<>();
+    private volatile Behaviour fallback = Behaviour.normal();
+    private final List<RecordedRequest> recorded = new ArrayList<>();
+    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+    private final Object connectionsLock = new Object();
+    private int accepted;
+    private int closed;
+    private final EventLoopGroup group;
+    private final ChannelGroup connections = new DefaultChannelGroup("scripted-upstream", GlobalEventExecutor.INSTANCE);
+    private Channel serverChannel;
+
+    private ScriptedUpstream(MockOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.endpoints = new MockEndpoints(new MockCompletions(options));
+        this.group = Transport.detect().newGroup(1, "scripted-upstream");
+    }
+
+    /** Starts with {@link MockOptions#DEFAULTS}: no latency, no delay between chunks. */
+    public static ScriptedUpstream start() {
+        return start(MockOptions.DEFAULTS);
+    }
+
+    /** Starts with {@code options} for normal answers (latency, chunk delay, chunk count and size). */
+    public static ScriptedUpstream start(MockOptions options) {
+        ScriptedUpstream upstream = new ScriptedUpstream(options);
+        try {
+            upstream.bind();
+        } catch (RuntimeException e) {
+            upstream.group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        return upstream;
+    }
+
+    private void bind() {
+        Transport transport = Transport.detect();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        connectionOpened(channel);
+                        channel.pipeline()
+                                .addLast("http-codec", new HttpServerCodec())
+                                .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                                .addLast("aggregator", new HttpObjectAggregator(MockProviderServer.MAX_REQUEST_BYTES))
+                                .addLast("scripted", new ScriptedHandler(ScriptedUpstream.this));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind("127.0.0.1", 0).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("scripted upstream cannot listen", bound.cause());
+        }
+        serverChannel = bound.channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    public MockOptions options() {
+        return options;
+    }
+
+    /** Queues {@code behaviour} for the next request that finds the queue non-empty. */
+    public void enqueue(Behaviour behaviour) {
+        script.add(Objects.requireNonNull(behaviour, "behaviour"));
+    }
+
+    /** What requests get when the queue is empty. */
+    public void setDefault(Behaviour behaviour) {
+        fallback = Objects.requireNonNull(behaviour, "behaviour");
+    }
+
+    /** Every request received so far, oldest first. */
+    public List<RecordedRequest> requests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
+    }
+
+    public int requestCount() {
+        synchronized (recorded) {
+            return recorded.size();
+        }
+    }
+
+    /**
+     * The oldest request not yet taken, waiting up to {@code timeout} for one to arrive; null if
+     * none did. Independent of {@link #requests()}, which keeps everything.
+     */
+    public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
+        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public int connectionsAccepted() {
+        synchronized (connectionsLock) {
+            return accepted;
+        }
+    }
+
+    public int openConnections() {
+        synchronized (connectionsLock) {
+            return accepted - closed;
+        }
+    }
+
+    public int connectionsClosed() {
+        synchronized (connectionsLock) {
+            return closed;
+        }
+    }
+
+    /** Waits until at least one connection has closed since start; false on timeout. */
+    public boolean awaitConnectionClosed(Duration timeout) throws InterruptedException {
+        return awaitConnectionsClosed(1, timeout);
+    }
+
+    /** Waits until at least {@code count} connections have closed since start; false on timeout. */
+    public boolean awaitConnectionsClosed(int count, Duration timeout) throws InterruptedException {
+        return awaitConnections(() -> closed >= count, timeout);
+    }
+
+    /** Waits until exactly {@code count} connections are open; false on timeout. */
+    public boolean awaitOpenConnections(int count, Duration timeout) throws InterruptedException {
+        return awaitConnections(() -> accepted - closed == count, timeout);
+    }
+
+    private boolean awaitConnections(BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (connectionsLock) {
+            while (!condition.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(connectionsLock, left);
+            }
+            return true;
+        }
+    }
+
+    /** Closes the server, every connection, and the event loop; waits for all of it. */
+    @Override
+    public void close() {
+        try {
+            serverChannel.close().awaitUninterruptibly();
+            connections.close().awaitUninterruptibly();
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    MockEndpoints endpoints() {
+        return endpoints;
+    }
+
+    Behaviour nextBehaviour() {
+        Behaviour next = script.poll();
+        return next != null ? next : fallback;
+    }
+
+    void record(RecordedRequest request) {
+        synchronized (recorded) {
+            recorded.add(request);
+        }
+        untaken.add(request);
+    }
+
+    private void connectionOpened(Channel channel) {
+        connections.add(channel);
+        synchronized (connectionsLock) {
+            accepted++;
+            connectionsLock.notifyAll();
+        }
+        channel.closeFuture().addListener(done -> {
+            synchronized (connectionsLock) {
+                closed++;
+                connectionsLock.notifyAll();
+            }
+        });
+    }
+}
