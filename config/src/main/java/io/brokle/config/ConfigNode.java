@@ -1,7 +1,9 @@
 package io.brokle.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
 import java.net.URI;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,10 @@ import java.util.regex.Pattern;
 final class ConfigNode {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
+    /** The longest duration; far beyond any sensible timeout, and {@link Duration#toNanos()} still fits a long. */
+    static final Duration MAX_DURATION = Duration.ofDays(100_000);
+    /** The largest byte size: a round number below the largest Java array. */
+    static final int MAX_BYTES = 2047 * 1024 * 1024;
 
     private final JsonNode node;
     private final String path;
@@ -103,7 +109,10 @@ final class ConfigNode {
         return items;
     }
 
-    /** A sequence of strings; empty when absent. */
+    /**
+     * A sequence of strings; empty when absent. An item that is not a string is reported and
+     * stays in the list as {@code null}, so positions match the file.
+     */
     List<String> strings(String field) {
         List<String> items = new ArrayList<>();
         if (!has(field)) {
@@ -119,6 +128,7 @@ final class ConfigNode {
             String itemPath = childPath(field) + "[" + i + "]";
             if (!item.isTextual()) {
                 problems.add(itemPath + ": " + describe(item, field) + " (expected: a string)");
+                items.add(null);
             } else {
                 items.add(EnvSubstitution.apply(item.asText(), env, itemPath, problems));
             }
@@ -136,7 +146,7 @@ final class ConfigNode {
             problems.add(childPath(field) + ": " + describe(child, field) + " (expected: a string)");
             return null;
         }
-        return EnvSubstitution.apply(child.asText(), env, childPath(field), problems);
+        return EnvSubstitution.apply(child.asText(), env, childPath(field), problems, secretFields.contains(field));
     }
 
     String requiredString(String field) {
@@ -193,30 +203,48 @@ final class ConfigNode {
         };
     }
 
-    /** A duration like {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 {@code PT30S}. */
-    Duration duration(String field, Duration defaultValue) {
+    /**
+     * A duration like {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 {@code PT30S},
+     * above zero (or at least zero when {@code zeroAllowed}) and at most {@link #MAX_DURATION}.
+     */
+    Duration duration(String field, Duration defaultValue, boolean zeroAllowed) {
         String raw = string(field);
         if (raw == null) {
             return defaultValue;
         }
-        String text = raw.trim();
-        Matcher m = DURATION.matcher(text);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
+        Duration d;
         try {
-            return Duration.parse(text);
+            d = parseDuration(raw.trim());
         } catch (DateTimeParseException e) {
             problems.add(childPath(field) + ": \"" + raw + "\" (expected: a duration like 500ms, 30s, 5m, 1h)");
             return defaultValue;
+        } catch (ArithmeticException | NumberFormatException e) {
+            d = null; // does not fit a Duration
         }
+        if (d == null || d.compareTo(MAX_DURATION) > 0) {
+            problems.add(childPath(field) + ": \"" + raw + "\" (expected: at most " + MAX_DURATION.toDays() + "d)");
+            return defaultValue;
+        }
+        if (d.isNegative() || d.isZero() && !zeroAllowed) {
+            problems.add(childPath(field) + ": " + d + " (expected: " + (zeroAllowed ? ">= 0" : "> 0") + ")");
+            return defaultValue;
+        }
+        return d;
+    }
+
+    private static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            return Duration.parse(text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** A byte size like {@code 1048576}, {@code 64KiB}, {@code 32MiB}, {@code 1GiB}. */
@@ -236,12 +264,12 @@ final class ConfigNode {
             case "GiB" -> 1024L * 1024 * 1024;
             default -> 1L;
         };
-        long value = Long.parseLong(m.group(1)) * unit;
-        if (value < min || value > Integer.MAX_VALUE - 8) {
-            problems.add(childPath(field) + ": " + raw + " (expected: " + min + " bytes to 2GiB)");
+        BigInteger value = new BigInteger(m.group(1)).multiply(BigInteger.valueOf(unit));
+        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(MAX_BYTES)) > 0) {
+            problems.add(childPath(field) + ": " + raw + " (expected: " + min + " bytes to 2047MiB)");
             return defaultValue;
         }
-        return (int) value;
+        return value.intValueExact();
     }
 
     Instant instant(String field) {
@@ -267,12 +295,13 @@ final class ConfigNode {
             URI uri = new URI(raw.trim());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                problems.add(childPath(field) + ": \"" + raw + "\" (expected: an http:// or https:// URL with a host)");
+                problems.add(childPath(field) + ": " + shown(raw, uri)
+                        + " (expected: an http:// or https:// URL with a host)");
                 return null;
             }
             if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                problems.add(childPath(field) + ": \"" + uri.getScheme() + "://" + uri.getHost()
-                        + "...\" must not carry credentials, a query or a fragment");
+                problems.add(childPath(field) + ": " + shown(raw, uri)
+                        + " must not carry credentials, a query or a fragment");
                 return null;
             }
             String p = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -282,14 +311,36 @@ final class ConfigNode {
             return new URI(scheme, null, uri.getHost(), uri.getPort(), p.isEmpty() ? null : uri.getPath()
                     .replaceAll("/+$", ""), null, null);
         } catch (Exception e) {
-            problems.add(childPath(field) + ": \"" + raw + "\" is not a URL");
+            problems.add(childPath(field) + ": " + shown(raw, null) + " is not a URL");
             return null;
         }
     }
 
+    /**
+     * A URL for a message. Credentials (user info) or a query may hold a secret, so a URL that may
+     * carry them shows only its scheme and host, or nothing when it cannot be parsed.
+     */
+    private static String shown(String raw, URI uri) {
+        if (raw.indexOf('@') < 0 && raw.indexOf('?') < 0 && raw.indexOf('#') < 0) {
+            return "\"" + raw + "\"";
+        }
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+            return "(not shown, it may carry credentials)";
+        }
+        return "\"" + uri.getScheme() + "://" + uri.getHost() + "...\"";
+    }
+
     Path pathValue(String field, Path defaultValue) {
         String raw = string(field);
-        return raw == null || raw.isBlank() ? defaultValue : Path.of(raw.trim());
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Path.of(raw.trim());
+        } catch (InvalidPathException e) {
+            problems.add(childPath(field) + ": \"" + raw + "\" is not a valid path (" + e.getReason() + ")");
+            return defaultValue;
+        }
     }
 
     private String describe(JsonNode value, String field) {

@@ -20,6 +20,15 @@ final class EnvSubstitution {
      * @return the substituted value (unset references without default become empty)
      */
     static String apply(String value, Function<String, String> env, String path, List<String> problems) {
+        return apply(value, env, path, problems, false);
+    }
+
+    /**
+     * @param secret the value is a secret: a malformed reference is not echoed, since its text
+     *               may be part of the secret itself
+     */
+    static String apply(String value, Function<String, String> env, String path, List<String> problems,
+                        boolean secret) {
         if (value.indexOf('$') < 0) {
             return value;
         }
@@ -40,7 +49,10 @@ final class EnvSubstitution {
                 int sep = ref.indexOf(":-");
                 String name = sep < 0 ? ref : ref.substring(0, sep);
                 if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                    problems.add(path + ": \"" + name + "\" is not an environment variable name");
+                    problems.add(secret
+                            ? path + ": a \"${\" that is not a valid environment variable reference (a secret, not "
+                                    + "shown; expected: ${NAME} or ${NAME:-default}, or $${ for a literal ${)"
+                            : path + ": \"" + name + "\" is not an environment variable name");
                     return value;
                 }
                 String resolved = env.apply(name);

@@ -1,9 +1,11 @@
 package io.brokle.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.brokle.config.SnapshotValidator.Item;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.function.Function;
  * reference; {@code config/brokle.yml} and {@code config/gateway.yml} are examples.
  */
 public final class SnapshotCodec {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A repeated key in a mapping is an error, not a silent "last one wins". */
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> SECRET_FIELDS = Set.of("apiKey", "keyPepper");
 
     private SnapshotCodec() {
@@ -61,47 +65,49 @@ public final class SnapshotCodec {
                 auth.problem("auth.keyPepper: too short (expected: at least 16 characters)");
             }
         }
-        List<Provider> providers = new ArrayList<>();
+        List<Item<Provider>> providers = new ArrayList<>();
         for (ConfigNode p : top.objects("providers")) {
-            Provider provider = readProvider(p);
-            if (provider != null) {
-                providers.add(provider);
-            }
+            providers.add(readProvider(p));
         }
-        List<Deployment> deployments = new ArrayList<>();
+        List<Item<Deployment>> deployments = new ArrayList<>();
         for (ConfigNode d : top.objects("deployments")) {
             d.allowOnly("name", "provider", "model", "weight");
             String name = d.name("name");
             String provider = d.name("provider");
             String model = d.requiredString("model");
             int weight = d.integer("weight", Deployment.DEFAULT_WEIGHT, 0, 1_000_000);
-            if (name != null && provider != null && model != null) {
-                deployments.add(new Deployment(name, provider, model, weight));
-            }
+            deployments.add(new Item<>(d.path(), name, provider == null ? List.of() : List.of(provider),
+                    name == null || provider == null || model == null ? null
+                            : new Deployment(name, provider, model, weight)));
         }
-        List<Route> routes = new ArrayList<>();
+        List<Item<Route>> routes = new ArrayList<>();
         for (ConfigNode r : top.objects("routes")) {
             r.allowOnly("model", "deployments");
             String model = r.name("model");
             List<String> targets = r.strings("deployments");
             if (targets.isEmpty()) {
                 r.problem(r.childPath("deployments") + ": missing or empty (expected: at least one deployment name)");
-            } else if (model != null) {
-                routes.add(new Route(model, targets));
             }
+            routes.add(new Item<>(r.path(), model, targets,
+                    model == null || targets.isEmpty() || targets.contains(null) ? null : new Route(model, targets)));
         }
-        List<VirtualKey> keys = new ArrayList<>();
+        List<Item<VirtualKey>> keys = new ArrayList<>();
         for (ConfigNode k : top.objects("keys")) {
-            VirtualKey key = readKey(k);
-            if (key != null) {
-                keys.add(key);
-            }
+            keys.add(readKey(k));
         }
+        // Cross-references are checked even when fields had problems, so one run reports everything.
+        SnapshotValidator.validateInto(providers, deployments, routes, keys, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        GatewaySnapshot snapshot = SnapshotValidator.validate(0, providers, deployments, routes, keys);
+        // Without problems every item has its record.
+        GatewaySnapshot snapshot = GatewaySnapshot.of(0, values(providers), values(deployments), values(routes),
+                values(keys));
         return new GatewayConfig(server, pepper, snapshot);
+    }
+
+    private static <T> List<T> values(List<Item<T>> items) {
+        return items.stream().map(Item::value).toList();
     }
 
     private static ServerSettings readServer(ConfigNode s) {
@@ -111,32 +117,19 @@ public final class SnapshotCodec {
         s.allowOnly("host", "port", "maxBodyBytes", "maxHeaderBytes", "requestReadTimeout", "idleTimeout",
                 "shutdownGrace", "dataDir");
         String host = s.string("host");
-        try {
-            return new ServerSettings(
-                    host == null || host.isBlank() ? ServerSettings.DEFAULT_HOST : host.trim(),
-                    s.integer("port", ServerSettings.DEFAULT_PORT, 0, 65535),
-                    s.bytes("maxBodyBytes", ServerSettings.DEFAULT_MAX_BODY_BYTES, 1),
-                    s.bytes("maxHeaderBytes", ServerSettings.DEFAULT_MAX_HEADER_BYTES, 1024),
-                    positive(s, "requestReadTimeout", ServerSettings.DEFAULT_REQUEST_READ_TIMEOUT),
-                    positive(s, "idleTimeout", ServerSettings.DEFAULT_IDLE_TIMEOUT),
-                    positive(s, "shutdownGrace", ServerSettings.DEFAULT_SHUTDOWN_GRACE),
-                    s.pathValue("dataDir", ServerSettings.DEFAULT_DATA_DIR));
-        } catch (IllegalArgumentException e) {
-            s.problem(s.path() + ": " + e.getMessage());
-            return ServerSettings.DEFAULTS;
-        }
+        // Each reader checks what the constructor requires, so a bad value is a problem, not an exception.
+        return new ServerSettings(
+                host == null || host.isBlank() ? ServerSettings.DEFAULT_HOST : host.trim(),
+                s.integer("port", ServerSettings.DEFAULT_PORT, 0, 65535),
+                s.bytes("maxBodyBytes", ServerSettings.DEFAULT_MAX_BODY_BYTES, 1),
+                s.bytes("maxHeaderBytes", ServerSettings.DEFAULT_MAX_HEADER_BYTES, 1024),
+                s.duration("requestReadTimeout", ServerSettings.DEFAULT_REQUEST_READ_TIMEOUT, false),
+                s.duration("idleTimeout", ServerSettings.DEFAULT_IDLE_TIMEOUT, false),
+                s.duration("shutdownGrace", ServerSettings.DEFAULT_SHUTDOWN_GRACE, false),
+                s.pathValue("dataDir", ServerSettings.DEFAULT_DATA_DIR));
     }
 
-    private static java.time.Duration positive(ConfigNode n, String field, java.time.Duration defaultValue) {
-        java.time.Duration d = n.duration(field, defaultValue);
-        if (d.isZero() || d.isNegative()) {
-            n.problem(n.childPath(field) + ": " + d + " (expected: > 0)");
-            return defaultValue;
-        }
-        return d;
-    }
-
-    private static Provider readProvider(ConfigNode p) {
+    private static Item<Provider> readProvider(ConfigNode p) {
         p.allowOnly("name", "kind", "baseUrl", "apiKey", "apiVersion", "enabled", "timeouts", "mock");
         String name = p.name("name");
         String kindName = p.requiredString("kind");
@@ -157,9 +150,9 @@ public final class SnapshotCodec {
         }
         UpstreamTimeouts timeouts = readTimeouts(p.object("timeouts"));
         if (kind == null || name == null) {
-            return null;
+            return new Item<>(p.path(), name, List.of(), null);
         }
-        return switch (kind) {
+        Provider provider = switch (kind) {
             case MOCK -> {
                 for (String f : List.of("baseUrl", "apiKey", "apiVersion")) {
                     if (p.has(f)) {
@@ -187,6 +180,7 @@ public final class SnapshotCodec {
                         : new Provider(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, null);
             }
         };
+        return new Item<>(p.path(), name, List.of(), provider);
     }
 
     private static UpstreamTimeouts readTimeouts(ConfigNode t) {
@@ -195,10 +189,10 @@ public final class SnapshotCodec {
         }
         t.allowOnly("connect", "firstByte", "idle", "total");
         return new UpstreamTimeouts(
-                positive(t, "connect", UpstreamTimeouts.DEFAULT_CONNECT),
-                positive(t, "firstByte", UpstreamTimeouts.DEFAULT_FIRST_BYTE),
-                positive(t, "idle", UpstreamTimeouts.DEFAULT_IDLE),
-                positive(t, "total", UpstreamTimeouts.DEFAULT_TOTAL));
+                t.duration("connect", UpstreamTimeouts.DEFAULT_CONNECT, false),
+                t.duration("firstByte", UpstreamTimeouts.DEFAULT_FIRST_BYTE, false),
+                t.duration("idle", UpstreamTimeouts.DEFAULT_IDLE, false),
+                t.duration("total", UpstreamTimeouts.DEFAULT_TOTAL, false));
     }
 
     private static MockOptions readMock(ConfigNode m) {
@@ -207,14 +201,14 @@ public final class SnapshotCodec {
         }
         m.allowOnly("latency", "chunkDelay", "chunks", "chunkChars", "embeddingDimensions");
         return new MockOptions(
-                m.duration("latency", MockOptions.DEFAULT_LATENCY),
-                m.duration("chunkDelay", MockOptions.DEFAULT_CHUNK_DELAY),
+                m.duration("latency", MockOptions.DEFAULT_LATENCY, true),
+                m.duration("chunkDelay", MockOptions.DEFAULT_CHUNK_DELAY, true),
                 m.integer("chunks", MockOptions.DEFAULT_CHUNKS, 1, 100_000),
                 m.integer("chunkChars", MockOptions.DEFAULT_CHUNK_CHARS, 1, 1_000_000),
                 m.integer("embeddingDimensions", MockOptions.DEFAULT_EMBEDDING_DIMENSIONS, 1, 65_536));
     }
 
-    private static VirtualKey readKey(ConfigNode k) {
+    private static Item<VirtualKey> readKey(ConfigNode k) {
         k.allowOnly("id", "hash", "tenant", "models", "expiresAt", "revoked");
         String id = k.name("id");
         String hash = k.requiredString("hash");
@@ -237,12 +231,11 @@ public final class SnapshotCodec {
                 tenant = new TenantPath(parts[0], parts[1], parts[2]);
             }
         }
-        Set<String> models = new LinkedHashSet<>(k.strings("models"));
+        // The list as written: the validator reports unknown and repeated models by their index in the file.
+        List<String> models = k.strings("models");
         var expiresAt = k.instant("expiresAt");
         boolean revoked = k.bool("revoked", false);
-        if (id == null || hash == null || tenant == null) {
-            return null;
-        }
-        return new VirtualKey(id, hash, tenant, models, expiresAt, revoked);
+        return new Item<>(k.path(), id, models, id == null || hash == null || tenant == null || models.contains(null)
+                ? null : new VirtualKey(id, hash, tenant, new LinkedHashSet<>(models), expiresAt, revoked));
     }
 }

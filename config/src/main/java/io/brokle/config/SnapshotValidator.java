@@ -1,11 +1,10 @@
 package io.brokle.config;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Checks that a snapshot's parts fit together (unique names, every reference resolves) and
@@ -17,69 +16,94 @@ public final class SnapshotValidator {
     }
 
     /**
+     * One item of a list as written: where it is (e.g. {@code routes[2]}), its name, the names it
+     * refers to, and its record. The name is {@code null} when it could not be read, a reference
+     * is {@code null} where it could not be read (the rest keep their positions), and the record
+     * is {@code null} when the item had problems; those problems are reported elsewhere. An item
+     * without a record still lends its name, so references to it are not reported again.
+     */
+    record Item<T>(String path, String name, List<String> refs, T value) {
+    }
+
+    /**
      * @throws ConfigException listing every problem found
      */
     public static GatewaySnapshot validate(long version, List<Provider> providers, List<Deployment> deployments,
                                            List<Route> routes, List<VirtualKey> keys) {
         List<String> problems = new ArrayList<>();
-        Map<String, Provider> providerByName = new HashMap<>();
-        for (int i = 0; i < providers.size(); i++) {
-            Provider p = providers.get(i);
-            if (providerByName.putIfAbsent(p.name(), p) != null) {
-                problems.add("providers[" + i + "].name: duplicate provider \"" + p.name() + "\"");
-            }
-        }
-        Map<String, Deployment> deploymentByName = new HashMap<>();
-        for (int i = 0; i < deployments.size(); i++) {
-            Deployment d = deployments.get(i);
-            if (deploymentByName.putIfAbsent(d.name(), d) != null) {
-                problems.add("deployments[" + i + "].name: duplicate deployment \"" + d.name() + "\"");
-            }
-            if (!providerByName.containsKey(d.provider())) {
-                problems.add("deployments[" + i + "].provider: unknown provider \"" + d.provider() + "\""
-                        + known(providerByName.keySet()));
-            }
-        }
-        Set<String> models = new HashSet<>();
-        for (int i = 0; i < routes.size(); i++) {
-            Route r = routes.get(i);
-            if (!models.add(r.model())) {
-                problems.add("routes[" + i + "].model: duplicate route \"" + r.model() + "\"");
-            }
-            Set<String> seen = new HashSet<>();
-            for (int j = 0; j < r.deployments().size(); j++) {
-                String name = r.deployments().get(j);
-                if (!deploymentByName.containsKey(name)) {
-                    problems.add("routes[" + i + "].deployments[" + j + "]: unknown deployment \"" + name + "\""
-                            + known(deploymentByName.keySet()));
-                } else if (!seen.add(name)) {
-                    problems.add("routes[" + i + "].deployments[" + j + "]: \"" + name + "\" is listed twice");
-                }
-            }
-        }
-        Set<String> ids = new HashSet<>();
-        Set<String> hashes = new HashSet<>();
-        for (int i = 0; i < keys.size(); i++) {
-            VirtualKey k = keys.get(i);
-            if (!ids.add(k.id())) {
-                problems.add("keys[" + i + "].id: duplicate key id \"" + k.id() + "\"");
-            }
-            if (!hashes.add(k.hash())) {
-                problems.add("keys[" + i + "].hash: the same hash as an earlier key (each key needs its own secret)");
-            }
-            int j = 0;
-            for (String model : k.allowedModels()) {
-                if (!models.contains(model)) {
-                    problems.add("keys[" + i + "].models[" + j + "]: unknown model \"" + model + "\""
-                            + known(models));
-                }
-                j++;
-            }
-        }
+        validateInto(items("providers", providers, Provider::name, p -> List.of()),
+                items("deployments", deployments, Deployment::name, d -> List.of(d.provider())),
+                items("routes", routes, Route::model, Route::deployments),
+                items("keys", keys, VirtualKey::id, k -> List.copyOf(k.allowedModels())), problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return GatewaySnapshot.of(version, providers, deployments, routes, keys);
+    }
+
+    /** Adds every uniqueness and cross-reference problem to {@code problems}, in list order. */
+    static void validateInto(List<Item<Provider>> providers, List<Item<Deployment>> deployments,
+                             List<Item<Route>> routes, List<Item<VirtualKey>> keys, List<String> problems) {
+        Set<String> providerNames = new HashSet<>();
+        for (Item<Provider> p : providers) {
+            unique(providerNames, p, "name", "provider", problems);
+        }
+        Set<String> deploymentNames = new HashSet<>();
+        for (Item<Deployment> d : deployments) {
+            unique(deploymentNames, d, "name", "deployment", problems);
+            for (String provider : d.refs()) {
+                if (provider != null && !providerNames.contains(provider)) {
+                    problems.add(d.path() + ".provider: unknown provider \"" + provider + "\"" + known(providerNames));
+                }
+            }
+        }
+        Set<String> models = new HashSet<>();
+        for (Item<Route> r : routes) {
+            unique(models, r, "model", "route", problems);
+            references(r, "deployments", "deployment", deploymentNames, problems);
+        }
+        Set<String> ids = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        for (Item<VirtualKey> k : keys) {
+            unique(ids, k, "id", "key id", problems);
+            if (k.value() != null && !hashes.add(k.value().hash())) {
+                problems.add(k.path() + ".hash: the same hash as an earlier key (each key needs its own secret)");
+            }
+            references(k, "models", "model", models, problems);
+        }
+    }
+
+    private static <T> List<Item<T>> items(String list, List<T> values, Function<T, String> name,
+                                           Function<T, List<String>> refs) {
+        List<Item<T>> items = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            T value = values.get(i);
+            items.add(new Item<>(list + "[" + i + "]", name.apply(value), refs.apply(value), value));
+        }
+        return items;
+    }
+
+    private static void unique(Set<String> names, Item<?> item, String field, String what, List<String> problems) {
+        if (item.name() != null && !names.add(item.name())) {
+            problems.add(item.path() + "." + field + ": duplicate " + what + " \"" + item.name() + "\"");
+        }
+    }
+
+    /** Reports each of {@code item.refs()} that is not in {@code known} or is listed twice, by its index. */
+    private static void references(Item<?> item, String field, String what, Set<String> known, List<String> problems) {
+        Set<String> seen = new HashSet<>();
+        for (int j = 0; j < item.refs().size(); j++) {
+            String name = item.refs().get(j);
+            String path = item.path() + "." + field + "[" + j + "]";
+            if (name == null) {
+                continue;
+            }
+            if (!known.contains(name)) {
+                problems.add(path + ": unknown " + what + " \"" + name + "\"" + known(known));
+            } else if (!seen.add(name)) {
+                problems.add(path + ": \"" + name + "\" is listed twice");
+            }
+        }
     }
 
     private static String known(Set<String> names) {

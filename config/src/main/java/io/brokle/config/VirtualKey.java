@@ -1,6 +1,9 @@
 package io.brokle.config;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -10,7 +13,7 @@ import java.util.Set;
  * @param id            public identifier, safe to log
  * @param hash          lower-case hex HMAC-SHA-256 of the secret under the gateway's key pepper
  * @param tenant        the organization, project and environment the key acts for
- * @param allowedModels public model names this key may use; empty means every route
+ * @param allowedModels public model names this key may use, in the given order; empty means every route
  * @param expiresAt     the key stops working at this instant; {@code null} for never
  * @param revoked       true once the key was revoked
  */
@@ -20,7 +23,8 @@ public record VirtualKey(String id, String hash, TenantPath tenant, Set<String> 
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(hash, "hash");
         Objects.requireNonNull(tenant, "tenant");
-        allowedModels = Set.copyOf(allowedModels);
+        // An immutable copy that keeps the order, so messages and toString match the file.
+        allowedModels = Collections.unmodifiableSet(new LinkedHashSet<>(List.copyOf(allowedModels)));
     }
 
     /** Whether this key may call {@code model}. */

@@ -115,6 +115,15 @@ class EnvSubstitutionTest {
     }
 
     @Test
+    void invalidVariableNameInASecretIsNotEchoed() {
+        EnvSubstitution.apply("Zx9${q w}Kd83", name -> null, "auth.keyPepper", problems, true);
+
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).startsWith("auth.keyPepper: "), problems::toString);
+        assertFalse(problems.get(0).contains("q w"), problems::toString);
+    }
+
+    @Test
     void codecSubstitutesInEveryScalarKind() {
         GatewayConfig config = Yaml.parse("""
                 server:

@@ -95,6 +95,25 @@ class SecretRedactionTest {
         assertNoSecret(e, "hunter2");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://svc:hunter2 x@api.example.com/v1", "svc:hunter2@api.example.com/v1",
+        "ftp://svc:hunter2@bad_host/v1"})
+    void credentialsInAnUnparsableOrSchemelessBaseUrlAreNotShown(String raw) {
+        ConfigException e = Yaml.failure(Yaml.openAiWith("baseUrl: \"" + raw + "\""));
+
+        assertNoSecret(e, "hunter2");
+        assertEquals(1, e.problems().size(), e.problems()::toString);
+        assertTrue(e.problems().get(0).startsWith("providers[0].baseUrl: "), e.problems()::toString);
+    }
+
+    @Test
+    void apiKeyThatLooksLikeABadVariableReferenceIsNotShown() {
+        ConfigException e = Yaml.failure(Yaml.openAiWith("baseUrl: https://api.openai.com/v1\napiKey: \"sk-${9x}\""));
+
+        assertNoSecret(e, "9x");
+        assertTrue(e.problems().get(0).startsWith("providers[0].apiKey: "), e.problems()::toString);
+    }
+
     @Test
     void apiKeyInAQueryIsNotShown() {
         ConfigException e = Yaml.failure(Yaml.openAiWith("baseUrl: https://api.example.com/v1?key=hunter2"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,6 +139,15 @@ class SnapshotCodecProblemsTest {
         assertTrue(problems.get(0).startsWith("not valid YAML at line "), problems.get(0));
     }
 
+    @Test
+    void repeatedKeyIsInvalidYamlWithItsLocation() {
+        List<String> problems = Yaml.problems("server:\n  port: 8080\n  port: 9090\n" + MINIMAL);
+
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).startsWith("not valid YAML at line 3, column "), problems.get(0));
+        assertTrue(problems.get(0).contains("'port'"), problems.get(0));
+    }
+
     // --- unknown fields ---
 
     @ParameterizedTest(name = "{1}")
@@ -222,6 +232,48 @@ class SnapshotCodecProblemsTest {
     }
 
     @Test
+    void nonStringListItemDoesNotShiftTheIndexOfLaterItems() {
+        List<String> problems = Yaml.problems(MINIMAL.replace("[mock-chat]", "[{name: x}, mock-chat, gpt-4o-eu]"));
+
+        assertEquals(List.of("routes[0].deployments[0]: a mapping (expected: a string)",
+                "routes[0].deployments[2]: unknown deployment \"gpt-4o-eu\" (known: mock-chat)"), problems);
+    }
+
+    @Test
+    void itemsWithProblemsKeepTheirIndexAndAreNotReportedAgainAsUnknown() {
+        // Provider "up" and route "empty" cannot be built, but references to them are not follow-on errors;
+        // the unreadable deployments[0] does not shift the index of deployments[1].
+        List<String> problems = Yaml.problems("""
+                providers:
+                  - name: up
+                    kind: openai
+                    baseUrl: nope
+                deployments:
+                  - name: d0
+                    provider: up
+                  - name: d1
+                    provider: gone
+                    model: m
+                routes:
+                  - model: empty
+                    deployments: []
+                  - model: r
+                    deployments: [d0, d1]
+                keys:
+                  - id: k
+                    hash: %s
+                    tenant: a/b/c
+                    models: [empty, r]
+                """.formatted(HASH_A));
+
+        assertEquals(List.of(
+                "providers[0].baseUrl: \"nope\" (expected: an http:// or https:// URL with a host)",
+                "deployments[0].model: missing (required)",
+                "routes[0].deployments: missing or empty (expected: at least one deployment name)",
+                "deployments[1].provider: unknown provider \"gone\" (known: up)"), problems);
+    }
+
+    @Test
     void mappingWhereAStringBelongsIsReported() {
         List<String> problems = Yaml.problems(MINIMAL.replace("model: mock-1", "model: {id: mock-1}"));
 
@@ -244,13 +296,13 @@ class SnapshotCodecProblemsTest {
         "port: -1|server.port: -1 (expected: 0..65535)",
         "port: 80.5|server.port: \"80.5\" (expected: a whole number)",
         "port: 99999999999|server.port: \"99999999999\" (expected: a whole number)",
-        "maxBodyBytes: 0|server.maxBodyBytes: 0 (expected: 1 bytes to 2GiB)",
-        "maxBodyBytes: 2GiB|server.maxBodyBytes: 2GiB (expected: 1 bytes to 2GiB)",
+        "maxBodyBytes: 0|server.maxBodyBytes: 0 (expected: 1 bytes to 2047MiB)",
+        "maxBodyBytes: 2GiB|server.maxBodyBytes: 2GiB (expected: 1 bytes to 2047MiB)",
         "maxBodyBytes: 32MB|server.maxBodyBytes: \"32MB\" (expected: bytes, or a size like 64KiB, 32MiB, 1GiB)",
         "maxBodyBytes: 32mib|server.maxBodyBytes: \"32mib\" (expected: bytes, or a size like 64KiB, 32MiB, 1GiB)",
         "maxBodyBytes: -5|server.maxBodyBytes: \"-5\" (expected: bytes, or a size like 64KiB, 32MiB, 1GiB)",
         "maxBodyBytes: 1.5MiB|server.maxBodyBytes: \"1.5MiB\" (expected: bytes, or a size like 64KiB, 32MiB, 1GiB)",
-        "maxHeaderBytes: 512|server.maxHeaderBytes: 512 (expected: 1024 bytes to 2GiB)",
+        "maxHeaderBytes: 512|server.maxHeaderBytes: 512 (expected: 1024 bytes to 2047MiB)",
         "idleTimeout: 0s|server.idleTimeout: PT0S (expected: > 0)",
         "shutdownGrace: PT-5S|server.shutdownGrace: PT-5S (expected: > 0)",
         "requestReadTimeout: -5s|server.requestReadTimeout: \"-5s\" (expected: a duration like 500ms, 30s, 5m, 1h)",
@@ -293,7 +345,7 @@ class SnapshotCodecProblemsTest {
         // 17179869185 GiB = 2^64 + 2^30 bytes: multiplied in a long it wraps to exactly 1 GiB.
         List<String> problems = Yaml.problems(Yaml.serverWith("maxBodyBytes: 17179869185GiB"));
 
-        assertEquals(List.of("server.maxBodyBytes: 17179869185GiB (expected: 1 bytes to 2GiB)"), problems);
+        assertEquals(List.of("server.maxBodyBytes: 17179869185GiB (expected: 1 bytes to 2047MiB)"), problems);
     }
 
     @Test
@@ -302,6 +354,22 @@ class SnapshotCodecProblemsTest {
 
         assertEquals(1, problems.size(), problems::toString);
         assertTrue(problems.get(0).startsWith("server.maxBodyBytes: "), problems::toString);
+    }
+
+    @Test
+    void largestSizeIsAccepted() {
+        assertEquals(2047 * 1024 * 1024, Yaml.parse(Yaml.serverWith("maxBodyBytes: 2047MiB")).server().maxBodyBytes());
+        assertEquals(List.of("server.maxBodyBytes: 2146435073 (expected: 1 bytes to 2047MiB)"),
+                Yaml.problems(Yaml.serverWith("maxBodyBytes: 2146435073")));
+    }
+
+    @Test
+    void durationBeyondTheMaximumIsRejected() {
+        // Longer durations would overflow Duration.toNanos() where the proxy schedules its timers.
+        assertEquals(List.of("server.idleTimeout: \"100001d\" (expected: at most 100000d)"),
+                Yaml.problems(Yaml.serverWith("idleTimeout: 100001d")));
+        assertEquals(Duration.ofDays(100_000),
+                Yaml.parse(Yaml.serverWith("idleTimeout: 100000d")).server().idleTimeout());
     }
 
     // --- providers ---
@@ -450,6 +518,27 @@ class SnapshotCodecProblemsTest {
 
         assertEquals(1, e.problems().size(), e.problems()::toString);
         assertTrue(e.problems().get(0).startsWith("providers[0].mock.latency: "), e.problems()::toString);
+    }
+
+    @Test
+    void negativeMockChunkDelayIsAProblemNotACrash() {
+        assertEquals(List.of("providers[0].mock.chunkDelay: PT-0.5S (expected: >= 0)"),
+                Yaml.problems("providers:\n  - name: p\n    kind: mock\n    mock:\n      chunkDelay: -PT0.5S\n"));
+    }
+
+    @Test
+    void zeroMockLatencyIsFine() {
+        GatewayConfig config = Yaml.parse("providers:\n  - name: p\n    kind: mock\n    mock:\n      latency: 0ms\n");
+
+        assertEquals(Duration.ZERO, config.snapshot().providers().get("p").mock().latency());
+    }
+
+    @Test
+    void invalidDataDirIsAProblemWithItsPath() {
+        List<String> problems = Yaml.problems(Yaml.serverWith("dataDir: \"a\\0b\""));
+
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).startsWith("server.dataDir: "), problems::toString);
     }
 
     // --- baseUrl ---

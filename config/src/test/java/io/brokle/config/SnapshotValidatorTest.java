@@ -137,7 +137,8 @@ class SnapshotValidatorTest {
                     models: [mock, mock, gpt-4o]
                 """.formatted(HASH_A));
 
-        assertEquals(List.of("keys[0].models[2]: unknown model \"gpt-4o\" (known: mock)"), problems);
+        assertEquals(List.of("keys[0].models[1]: \"mock\" is listed twice",
+                "keys[0].models[2]: unknown model \"gpt-4o\" (known: mock)"), problems);
     }
 
     @Test

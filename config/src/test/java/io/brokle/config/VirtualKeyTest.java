@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +91,13 @@ class VirtualKeyTest {
 
         assertEquals(Set.of("mock"), k.allowedModels());
         assertThrows(UnsupportedOperationException.class, () -> k.allowedModels().add("x"));
+    }
+
+    @Test
+    void allowedModelsKeepTheirOrder() {
+        List<String> models = List.of("z", "a", "m", "b", "y", "c");
+
+        assertEquals(models, List.copyOf(key(new LinkedHashSet<>(models), null, false).allowedModels()));
     }
 
     @Test
