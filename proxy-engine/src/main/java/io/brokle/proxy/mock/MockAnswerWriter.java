@@ -16,9 +16,12 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code partLimit} cuts the answer short: after that many parts the writer stops as if the
  * answer were complete ({@link #ALL_PARTS} writes everything). Either way {@code whenStopped}
  * runs on the event loop once the last write has completed (successfully or not), and not at
- * all if the writer is cancelled or finds the channel closed. Parts are written as they are
- * made, so they belong to the channel; the writer itself holds no buffer. Confined to the
- * channel's event loop.
+ * all if the writer is cancelled or finds the channel closed.
+ *
+ * <p>When the channel stops being writable the next part waits until the previous one has been
+ * written, so a slow reader holds the stream back instead of letting it pile up in the outbound
+ * buffer. Parts are written as they are made and belong to the channel; the writer holds no
+ * buffer. Confined to the channel's event loop.
  */
 public final class MockAnswerWriter {
     /** A {@code partLimit} that writes the whole answer. */
@@ -82,8 +85,16 @@ public final class MockAnswerWriter {
         while (hasPartToWrite()) {
             lastWrite = channel.writeAndFlush(answer.nextPart(channel.alloc()));
             partsWritten++;
-            if (partDelayNanos > 0 && hasPartToWrite()) {
-                scheduled = channel.eventLoop().schedule(this::writeNext, partDelayNanos, TimeUnit.NANOSECONDS);
+            if (!hasPartToWrite()) {
+                break;
+            }
+            if (!channel.isWritable()) {
+                // A slow reader: go on once this part has left, so a stream never piles up in memory.
+                lastWrite.addListener(written -> waitThenWriteNext());
+                return;
+            }
+            if (partDelayNanos > 0) {
+                waitThenWriteNext();
                 return;
             }
         }
@@ -92,6 +103,14 @@ public final class MockAnswerWriter {
                 whenStopped.run();
             }
         });
+    }
+
+    private void waitThenWriteNext() {
+        if (partDelayNanos > 0) {
+            scheduled = channel.eventLoop().schedule(this::writeNext, partDelayNanos, TimeUnit.NANOSECONDS);
+        } else {
+            writeNext();
+        }
     }
 
     private boolean hasPartToWrite() {

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -143,7 +142,7 @@ public final class MockEndpoints {
     private static JsonNode parse(FullHttpRequest request) {
         // A duplicate so that parsing leaves the request's reader index where it was.
         try (ByteBufInputStream in = new ByteBufInputStream(request.content().duplicate())) {
-            JsonNode body = MAPPER.readTree((InputStream) in);
+            JsonNode body = MAPPER.readTree(in);
             return body != null && body.isObject() ? body : null;
         } catch (IOException e) {
             return null;

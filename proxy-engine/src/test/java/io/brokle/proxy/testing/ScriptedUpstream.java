@@ -57,6 +57,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     private final Object connectionsLock = new Object();
     private int accepted;
     private int closed;
+    private final Transport transport = Transport.detect();
     private final EventLoopGroup group;
     private final ChannelGroup connections = new DefaultChannelGroup("scripted-upstream", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
@@ -64,7 +65,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     private ScriptedUpstream(MockOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.endpoints = new MockEndpoints(new MockCompletions(options));
-        this.group = Transport.detect().newGroup(1, "scripted-upstream");
+        this.group = transport.newGroup(1, "scripted-upstream");
     }
 
     /** Starts with {@link MockOptions#DEFAULTS}: no latency, no delay between chunks. */
@@ -85,7 +86,6 @@ public final class ScriptedUpstream implements AutoCloseable {
     }
 
     private void bind() {
-        Transport transport = Transport.detect();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
