@@ -46,14 +46,6 @@ public final class KeyHasher {
         return KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** How a key may appear in logs and messages: the prefix and its last four characters. */
-    public static String redact(String secret) {
-        if (secret.length() < 12) {
-            return "(redacted)";
-        }
-        return secret.substring(0, KEY_PREFIX.length()) + "..." + secret.substring(secret.length() - 4);
-    }
-
     @Override
     public String toString() {
         return "KeyHasher[HmacSHA256, pepper=(redacted)]";

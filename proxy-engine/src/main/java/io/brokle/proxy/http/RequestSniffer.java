@@ -67,8 +67,9 @@ public final class RequestSniffer {
                         }
                     }
                     case "stream_options" -> {
+                        // Present even when null: a splice would then add a second key.
+                        hasStreamOptions = true;
                         if (value == JsonToken.START_OBJECT) {
-                            hasStreamOptions = true;
                             includeUsage = readIncludeUsage(p);
                         } else if (value != JsonToken.VALUE_NULL) {
                             throw new BadRequestException("'stream_options' must be an object.", "stream_options");

@@ -53,7 +53,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.IDLE) {
             state = State.READING;
-            deadline = System.nanoTime() + readTimeoutNanos;
+            deadline = ctx.executor().ticker().nanoTime() + readTimeoutNanos;
             reschedule(readTimeoutNanos);
         }
         ctx.fireChannelRead(msg);
@@ -85,7 +85,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
 
     private void becomeIdle() {
         state = State.IDLE;
-        deadline = System.nanoTime() + idleTimeoutNanos;
+        deadline = ctx.executor().ticker().nanoTime() + idleTimeoutNanos;
         reschedule(idleTimeoutNanos);
     }
 
@@ -94,11 +94,12 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         check = ctx.executor().schedule(this::onCheck, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Times come from the executor's ticker, so tests can advance a fake clock. */
     private void onCheck() {
         if (state == State.BUSY) {
             return;
         }
-        long left = deadline - System.nanoTime();
+        long left = deadline - ctx.executor().ticker().nanoTime();
         if (left > 0) {
             reschedule(left);
             return;

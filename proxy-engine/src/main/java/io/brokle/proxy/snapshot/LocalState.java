@@ -84,21 +84,32 @@ public final class LocalState {
         }
     }
 
-    /** Writes a new owner-only file; if another process won the race, returns what it wrote. */
+    /**
+     * Writes a new owner-only file atomically: the value goes to a temporary file that is then
+     * hard-linked to its name, which fails if the name exists. A process that loses the race
+     * reads the winner's complete value, never a half-written one.
+     */
     private String writeOnce(Path file, String value) {
+        Path tmp = null;
         try {
             Files.createDirectories(dir);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, value + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, value + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.createLink(file, tmp);
             return value;
         } catch (FileAlreadyExistsException e) {
             return read(file).orElseThrow();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // A leftover temporary file holds no state anyone reads.
+                }
+            }
         }
     }
 }

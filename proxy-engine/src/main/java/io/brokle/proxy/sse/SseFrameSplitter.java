@@ -7,10 +7,11 @@ import io.netty.util.ByteProcessor;
 
 /**
  * Cuts a server-sent-event byte stream into whole events (each ends with an empty line), so
- * that every event can be inspected and then relayed, or dropped, as a unit. A partial event
- * at the end of a chunk waits for the next chunk. No bytes are copied: kept events leave as
- * retained slices of the chunks they arrived in. One instance serves one response, on one
- * thread.
+ * that every event can be inspected and then relayed, or dropped, as a unit. Events that
+ * arrive whole leave as retained slices of the chunk they came in, without a copy. An event
+ * split across reads is collected in one flat buffer (bounded by the event size limit), and
+ * scanning resumes where it stopped, so a long event cut into many small reads costs linear
+ * time and constant stack. One instance serves one response, on one thread.
  *
  * <p>Ownership: {@link #split} takes the chunk it is given; the returned buffer belongs to the
  * caller. {@link #close} releases a pending partial event.
@@ -25,6 +26,7 @@ public final class SseFrameSplitter implements AutoCloseable {
     public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
     private final int maxEventBytes;
+    private final EventEndFinder finder = new EventEndFinder();
     private ByteBuf pending;
 
     public SseFrameSplitter(int maxEventBytes) {
@@ -38,42 +40,42 @@ public final class SseFrameSplitter implements AutoCloseable {
      * @throws EventTooLargeException when a single event outgrows the limit (the chunk is released)
      */
     public ByteBuf split(ByteBuf chunk, EventFilter filter) {
-        ByteBuf input;
-        if (pending == null) {
-            input = chunk;
-        } else {
-            CompositeByteBuf joined = chunk.alloc().compositeBuffer(2);
-            joined.addComponents(true, pending, chunk);
-            pending = null;
-            input = joined;
-        }
         try {
-            return cut(input, filter);
+            if (pending == null) {
+                return cut(chunk, filter);
+            }
+            int end = chunk.forEachByte(finder);
+            if (end < 0) {
+                appendToPending(chunk, chunk.readerIndex(), chunk.readableBytes());
+                return Unpooled.EMPTY_BUFFER;
+            }
+            int restStart = end + 1;
+            appendToPending(chunk, chunk.readerIndex(), restStart - chunk.readerIndex());
+            ByteBuf event = pending;
+            pending = null;
+            finder.reset();
+            ByteBuf first = filter.keep(event) ? event : release(event);
+            ByteBuf rest = cut(chunk.slice(restStart, chunk.writerIndex() - restStart), filter);
+            return join(first, rest);
         } finally {
-            input.release();
+            chunk.release();
         }
     }
 
+    /** Kept events of {@code input} (not released here); a partial tail is copied to {@link #pending}. */
     private ByteBuf cut(ByteBuf input, EventFilter filter) {
         int start = input.readerIndex();
         int end = input.writerIndex();
         CompositeByteBuf kept = null;
         int keptRunStart = start;
         int eventStart = start;
-        boolean allKept = true;
-        EventEndFinder finder = new EventEndFinder();
-        int i = start;
-        while (i < end) {
-            int found = input.forEachByte(i, end - i, finder);
-            if (found < 0) {
-                break;
-            }
+        int found;
+        while (eventStart < end && (found = input.forEachByte(eventStart, end - eventStart, finder)) >= 0) {
             int eventEnd = found + 1;
-            ByteBuf event = input.slice(eventStart, eventEnd - eventStart);
-            if (!filter.keep(event)) {
-                if (allKept) {
+            finder.reset();
+            if (!filter.keep(input.slice(eventStart, eventEnd - eventStart))) {
+                if (kept == null) {
                     kept = input.alloc().compositeBuffer();
-                    allKept = false;
                 }
                 if (eventStart > keptRunStart) {
                     kept.addComponent(true, input.retainedSlice(keptRunStart, eventStart - keptRunStart));
@@ -81,19 +83,18 @@ public final class SseFrameSplitter implements AutoCloseable {
                 keptRunStart = eventEnd;
             }
             eventStart = eventEnd;
-            finder.reset();
-            i = eventEnd;
         }
         if (eventStart < end) {
-            if (end - eventStart > maxEventBytes) {
+            try {
+                appendToPending(input, eventStart, end - eventStart);
+            } catch (EventTooLargeException e) {
                 if (kept != null) {
                     kept.release();
                 }
-                throw new EventTooLargeException(maxEventBytes);
+                throw e;
             }
-            pending = input.retainedSlice(eventStart, end - eventStart);
         }
-        if (allKept) {
+        if (kept == null) {
             return eventStart == start ? Unpooled.EMPTY_BUFFER : input.retainedSlice(start, eventStart - start);
         }
         if (eventStart > keptRunStart) {
@@ -102,12 +103,43 @@ public final class SseFrameSplitter implements AutoCloseable {
         return kept;
     }
 
+    private void appendToPending(ByteBuf from, int index, int length) {
+        int total = (pending == null ? 0 : pending.readableBytes()) + length;
+        if (total > maxEventBytes) {
+            close();
+            throw new EventTooLargeException(maxEventBytes);
+        }
+        if (pending == null) {
+            pending = from.alloc().buffer(Math.max(length, 256));
+        }
+        pending.writeBytes(from, index, length);
+    }
+
+    private static ByteBuf join(ByteBuf first, ByteBuf rest) {
+        if (first == null) {
+            return rest;
+        }
+        if (!rest.isReadable()) {
+            rest.release();
+            return first;
+        }
+        CompositeByteBuf both = first.alloc().compositeBuffer(2);
+        both.addComponents(true, first, rest);
+        return both;
+    }
+
+    private static ByteBuf release(ByteBuf buf) {
+        buf.release();
+        return null;
+    }
+
     @Override
     public void close() {
         if (pending != null) {
             pending.release();
             pending = null;
         }
+        finder.reset();
     }
 
     /** Bytes of an event still waiting for its end. */
@@ -115,7 +147,7 @@ public final class SseFrameSplitter implements AutoCloseable {
         return pending == null ? 0 : pending.readableBytes();
     }
 
-    /** Finds the LF that ends an event: the second of two line ends in a row (CR ignored). */
+    /** Finds the LF that ends an event: the second of two line ends in a row (CR ignored). Keeps its state across reads. */
     private static final class EventEndFinder implements ByteProcessor {
         private boolean atLineStart;
 

@@ -162,7 +162,8 @@ public final class UsageTap {
                     p.skipChildren();
                 }
             }
-            if (p.currentToken() != JsonToken.END_OBJECT) {
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                // Truncated, or something after the object: not one well-formed JSON document.
                 return null;
             }
             return new ParsedChunk(usage, emptyChoices);
@@ -187,16 +188,20 @@ public final class UsageTap {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
-                case "prompt_tokens", "input_tokens" -> prompt = v.isNumeric() ? p.getLongValue() : prompt;
-                case "completion_tokens", "output_tokens" -> completion = v.isNumeric() ? p.getLongValue() : completion;
+                case "prompt_tokens", "input_tokens" -> prompt = number(p, v, prompt);
+                case "completion_tokens", "output_tokens" -> completion = number(p, v, completion);
                 case "prompt_tokens_details", "input_tokens_details" -> {
                     if (v == JsonToken.START_OBJECT) {
                         cached = readNested(p, "cached_tokens", cached);
+                    } else {
+                        p.skipChildren();
                     }
                 }
                 case "completion_tokens_details", "output_tokens_details" -> {
                     if (v == JsonToken.START_OBJECT) {
                         reasoning = readNested(p, "reasoning_tokens", reasoning);
+                    } else {
+                        p.skipChildren();
                     }
                 }
                 default -> p.skipChildren();
@@ -205,16 +210,26 @@ public final class UsageTap {
         return new Usage(prompt, completion, cached, reasoning);
     }
 
+    /** The value when it is a number; otherwise skips it (an object or array included). */
+    private static long number(JsonParser p, JsonToken v, long fallback) throws IOException {
+        if (v.isNumeric()) {
+            return p.getLongValue();
+        }
+        p.skipChildren();
+        return fallback;
+    }
+
+    private static long skip(JsonParser p, long value) throws IOException {
+        p.skipChildren();
+        return value;
+    }
+
     private static long readNested(JsonParser p, String field, long fallback) throws IOException {
         long value = fallback;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            if (name.equals(field) && v.isNumeric()) {
-                value = p.getLongValue();
-            } else {
-                p.skipChildren();
-            }
+            value = name.equals(field) ? number(p, v, value) : skip(p, value);
         }
         return value;
     }

@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
 
-/** Recognises an upstream error answer the client can use as is: a JSON object with a top-level {@code error}. */
+/** Recognises an upstream error answer the client can use as is: exactly one JSON object, with a top-level {@code error}. */
 final class ErrorDocuments {
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -20,15 +20,16 @@ final class ErrorDocuments {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
+            boolean hasError = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
                 if (name.equals("error") && v != JsonToken.VALUE_NULL) {
-                    return true;
+                    hasError = true;
                 }
                 p.skipChildren();
             }
-            return false;
+            return hasError && p.currentToken() == JsonToken.END_OBJECT && p.nextToken() == null;
         } catch (IOException e) {
             return false;
         }

@@ -67,6 +67,7 @@ public final class UpstreamRelay {
     private HttpResponse head;
     private CompositeByteBuf buffered;
     private SseFrameSplitter splitter;
+    private boolean sawDone;
     private long startNanos;
     private long sentNanos;
     private long firstByteNanos;
@@ -172,7 +173,7 @@ public final class UpstreamRelay {
         }
         cancel(firstByteTimer);
         head = response;
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = loop.ticker().nanoTime();
         idleTimer = schedule(target.provider().timeouts().idle(), this::onIdleCheck);
         String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         boolean success = response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.SUCCESS;
@@ -195,7 +196,7 @@ public final class UpstreamRelay {
     }
 
     private void onStreamContent(HttpContent content) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = loop.ticker().nanoTime();
         boolean last = content instanceof LastHttpContent;
         boolean broken = content.decoderResult().isFailure();
         ByteBuf events = splitter.split(content.content(), this::keepEvent);
@@ -213,6 +214,12 @@ public final class UpstreamRelay {
             return;
         }
         if (last) {
+            if (!sawDone) {
+                // A stream that ends without [DONE] was cut (some upstreams end by closing the
+                // connection, which HTTP reports as a normal end): never pass it off as whole.
+                endStreamWithError("upstream_truncated", "The provider's stream ended before [DONE].");
+                return;
+            }
             client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0);
             return;
@@ -225,11 +232,14 @@ public final class UpstreamRelay {
 
     private boolean keepEvent(ByteBuf event) {
         SseEventKind kind = tap.inspectEvent(event);
+        if (kind == SseEventKind.DONE) {
+            sawDone = true;
+        }
         return kind != SseEventKind.USAGE_ONLY || request.clientAskedUsage();
     }
 
     private void onBufferedContent(HttpContent content) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = loop.ticker().nanoTime();
         boolean last = content instanceof LastHttpContent;
         if (content.decoderResult().isFailure()) {
             content.release();
@@ -352,7 +362,7 @@ public final class UpstreamRelay {
             return;
         }
         long idleNanos = target.provider().timeouts().idle().toNanos();
-        long quietFor = System.nanoTime() - lastActivityNanos;
+        long quietFor = loop.ticker().nanoTime() - lastActivityNanos;
         if (quietFor < idleNanos) {
             idleTimer = loop.schedule(this::onIdleCheck, idleNanos - quietFor, TimeUnit.NANOSECONDS);
             return;

@@ -1,0 +1,225 @@
+package io.brokle.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import io.brokle.config.MockOptions;
+import io.brokle.proxy.mock.MockCompletions;
+import io.brokle.proxy.testing.TestGateway;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Shared helpers of the end-to-end tests {@code OpenAiSdkEndToEndTest}, {@code StreamingRelayTest}
+ * and {@code UpstreamFaultsTest}: request bodies, what the mock upstream will answer, plain HTTP
+ * calls, {@code /metrics} scraping, bounded waits, and the checks every error body must pass
+ * (OpenAI's shape, no Java internals, no secret).
+ */
+final class EndToEndSupport {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** The provider credential of {@link TestGateway#openAiYaml}: must go upstream, never come back. */
+    static final String UPSTREAM_SECRET = "sk-upstream-secret-for-tests";
+    static final String CHAT_PATH = "/v1/chat/completions";
+    static final Duration WAIT = Duration.ofSeconds(5);
+
+    /** What a Java class name, a stack frame or an exception type looks like in a message. */
+    private static final Pattern JAVA_INTERNALS = Pattern.compile(
+            "(?:\\b(?:java|javax|jdk|sun|io\\.netty|io\\.brokle|com\\.fasterxml|kotlin|okhttp3)\\.[a-z])"
+                    + "|Exception|Throwable|\\bat [\\w$.]+\\(|\\.java:\\d+");
+
+    private EndToEndSupport() {
+    }
+
+    /** {@code keys:} with only {@link TestGateway#KEY}, for configurations without a route {@code limited}. */
+    static String keyYaml() {
+        return "keys:\n  - {id: test, hash: " + TestGateway.hash(TestGateway.KEY) + ", tenant: acme/app/dev}\n";
+    }
+
+    /** A chat body with one user message, in the compact form clients send. */
+    static String chat(String model, String content, boolean stream) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", model);
+        if (stream) {
+            body.put("stream", true);
+        }
+        body.putArray("messages").addObject().put("role", "user").put("content", content);
+        return body.toString();
+    }
+
+    /** What the mock (and {@code ScriptedUpstream} when it answers normally) says to one user message. */
+    static MockCompletions.Completion expectedCompletion(MockOptions options, String userMessage) {
+        ArrayNode messages = JSON.createArrayNode();
+        messages.addObject().put("role", "user").put("content", userMessage);
+        return new MockCompletions(options).complete(MockCompletions.chatPrompt(messages));
+    }
+
+    /** The official SDK as a user configures it for the gateway, without retries. */
+    static Sdk sdk(TestGateway gw, String key) {
+        return new Sdk(OpenAIOkHttpClient.builder().baseUrl(gw.baseUrl() + "/v1").apiKey(key).maxRetries(0).build());
+    }
+
+    /** An SDK client for try-with-resources ({@link OpenAIClient} has a close() but is no AutoCloseable). */
+    record Sdk(OpenAIClient api) implements AutoCloseable {
+        @Override
+        public void close() {
+            api.close();
+        }
+    }
+
+    static HttpClient httpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
+    }
+
+    /** POSTs {@code body} with {@code Authorization: Bearer key} (no header when {@code key} is null). */
+    static HttpResponse<String> post(HttpClient http, TestGateway gw, String path, String key, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gw.baseUrl() + path))
+                .timeout(Duration.ofSeconds(8))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(http, request.build());
+    }
+
+    static HttpResponse<String> get(HttpClient http, TestGateway gw, String path) {
+        return send(http, HttpRequest.newBuilder(URI.create(gw.baseUrl() + path)).timeout(Duration.ofSeconds(8))
+                .GET().build());
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The value of one counter series as {@code GET /metrics} shows it, e.g.
+     * {@code brokle_tokens_total{model="m",type="prompt"}}; 0 when absent.
+     */
+    static long scrapeCounter(HttpClient http, TestGateway gw, String series) {
+        HttpResponse<String> metrics = get(http, gw, "/metrics");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        for (String line : metrics.body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Long.parseLong(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    static String tokenSeries(String model, String type) {
+        return "brokle_tokens_total{model=\"" + model + "\",type=\"" + type + "\"}";
+    }
+
+    /** Polls {@code condition} until it holds or {@code timeout} passes; true if it held. */
+    static boolean await(BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
+        return true;
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    static JsonNode parse(byte[] json) {
+        return parse(new String(json, StandardCharsets.UTF_8));
+    }
+
+    /** A copy of the JSON object {@code json} without the named top-level fields. */
+    static ObjectNode without(JsonNode json, String... fields) {
+        ObjectNode copy = ((ObjectNode) json).deepCopy();
+        copy.remove(List.of(fields));
+        return copy;
+    }
+
+    /**
+     * Checks an error document the way a client relies on it: exactly
+     * {@code {"error":{"message","type","param","code"}}}, a message and type that are strings,
+     * the expected code (null: the JSON null), and nothing a client must not see.
+     *
+     * @return the {@code error} object
+     */
+    static JsonNode assertOpenAiError(String body, String expectedCode) {
+        JsonNode error = assertOpenAiError(body);
+        if (expectedCode == null) {
+            assertTrue(error.get("code").isNull(), body);
+        } else {
+            assertEquals(expectedCode, error.get("code").asText(), body);
+        }
+        return error;
+    }
+
+    /** Like {@link #assertOpenAiError(String, String)}, for any code. */
+    static JsonNode assertOpenAiError(String body) {
+        JsonNode root = parse(body);
+        assertEquals(Set.of("error"), fieldNames(root), "top level of " + body);
+        JsonNode error = root.get("error");
+        assertEquals(Set.of("message", "type", "param", "code"), fieldNames(error), "fields of " + body);
+        assertTrue(error.get("message").isTextual() && !error.get("message").asText().isBlank(), body);
+        assertTrue(error.get("type").isTextual() && !error.get("type").asText().isBlank(), body);
+        assertTrue(error.get("param").isNull() || error.get("param").isTextual(), body);
+        assertTrue(error.get("code").isNull() || error.get("code").isTextual(), body);
+        assertNothingLeaks(body);
+        return error;
+    }
+
+    /** No secret, no Java class name, no stack trace in text a client gets. */
+    static void assertNothingLeaks(String text) {
+        assertNotNull(text);
+        assertFalse(text.contains(UPSTREAM_SECRET), () -> "the provider key leaked: " + text);
+        assertFalse(text.contains(TestGateway.KEY), () -> "the virtual key leaked: " + text);
+        assertFalse(text.contains(TestGateway.LIMITED_KEY), () -> "the virtual key leaked: " + text);
+        var internals = JAVA_INTERNALS.matcher(text);
+        if (internals.find()) {
+            fail("Java internals (\"" + internals.group() + "\") in: " + text);
+        }
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        assertTrue(node != null && node.isObject(), "expected a JSON object, got " + node);
+        Set<String> names = new TreeSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            names.add(it.next().getKey());
+        }
+        return names;
+    }
+}
