@@ -125,7 +125,10 @@ def main():
     header = (f"{'run':<13}{'path':<9}{'RPS':>10}{'p50 ms':>9}{'p99 ms':>9}"
               f"{'RPS/direct':>12}{'+p50 ms':>9}{'+p99 ms':>9}{'errors':>8}")
     print()
-    print(f"Results ({params['connections']} connections, {params['threads']} wrk threads, "
+    conns = f"{params['connections']} connections"
+    if params.get("stream_connections", params["connections"]) != params["connections"]:
+        conns += f" ({params['stream_connections']} streamed)"
+    print(f"Results ({conns}, {params['threads']} wrk threads, "
           f"{params['duration_s']} s measured after {params['warmup_s']} s warm-up; "
           f"{info['nproc']} CPUs: {info['cpu_model']})")
     print(header)
@@ -154,6 +157,13 @@ def main():
     if info["nproc"] is not None and info["nproc"] <= 4:
         print(f"Note: only {info['nproc']} CPUs. wrk, the proxy under test and the mock upstream share them, "
               "so the ratios say more than the absolute figures.")
+    load = params.get("machine_load") or {}
+    busy = load.get("cpu_busy_pct_before")
+    load_note = None
+    if busy is not None and busy >= 15:
+        load_note = (f"the CPUs were {busy}% busy before the bench started (load average "
+                     f"{load.get('loadavg_before')}, {load.get('loadavg_after')} at the end): other work skewed these figures")
+        print(f"WARNING: {load_note}.")
     for line in errors:
         print(f"WARNING: {line}")
     for line in failures:
@@ -166,7 +176,7 @@ def main():
         "machine": info,
         "parameters": params,
         "results": results,
-        "warnings": errors + [f"no result for {l}" for l in failures],
+        "warnings": errors + [f"no result for {l}" for l in failures] + ([load_note] if load_note else []),
     }
     os.makedirs(results_dir, exist_ok=True)
     stamp = started.replace("-", "").replace(":", "")
@@ -177,7 +187,8 @@ def main():
             json.dump(doc, f, indent=2)
             f.write("\n")
         os.replace(tmp, name)
-    print(f"Wrote {os.path.relpath(target)} (and latest.json)")
+    shown = os.path.relpath(target)
+    print(f"Wrote {target if shown.startswith('..') else shown} (and latest.json)")
     sys.exit(3 if errors or failures else 0)
 
 

@@ -7,6 +7,7 @@ import io.brokle.proxy.http.GatewayState;
 import io.brokle.proxy.http.LocalEndpointsHandler;
 import io.brokle.proxy.http.RelayHandler;
 import io.brokle.proxy.http.RequestGuardHandler;
+import io.brokle.proxy.netty.ConnectionErrorHandler;
 import io.brokle.proxy.netty.PipeliningGuard;
 import io.brokle.proxy.netty.SlowClientGuard;
 import io.brokle.proxy.route.RouteSelector;
@@ -37,7 +38,7 @@ import io.netty.util.AsciiString;
  * its own child channel.
  * <pre>
  * slow-client -> http codec -> keep-alive -> aggregate (size limit) -> pipelining
- *   -> guard -> local endpoints -> auth -> relay
+ *   -> guard -> local endpoints -> auth -> relay -> errors
  * </pre>
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
@@ -52,6 +53,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final RequestGuardHandler guard;
     private final LocalEndpointsHandler localEndpoints;
     private final AuthHandler auth;
+    private final ConnectionErrorHandler errors = new ConnectionErrorHandler();
 
     public GatewayInitializer(ServerSettings settings, GatewayState state, UpstreamPool pool, MockUpstreams mocks,
                               RouteSelector routes, AuthHandler auth) {
@@ -90,6 +92,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
         addGatewayHandlers(p, slowClient);
         p.addLast("h2-switch", new Http2SwitchListener());
+        p.addLast("errors", errors);
     }
 
     private Http2MultiplexHandler http2Multiplexer() {
@@ -109,6 +112,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("local-endpoints", localEndpoints);
         p.addLast("auth", auth);
         p.addLast(RELAY, new RelayHandler(state, pool, mocks, routes));
+        if (slowClient == null) {
+            p.addLast("errors", errors);
+        }
     }
 
     /**

@@ -59,6 +59,7 @@ public final class ProxyMain {
             System.exit(2);
             return;
         }
+        GatewayConfig asInFile = config;
         if (a.port != null) {
             config = new GatewayConfig(config.server().withPort(a.port), config.keyPepper(), config.snapshot());
         }
@@ -72,11 +73,15 @@ public final class ProxyMain {
             printNewKey(hasher, System.out);
             return;
         }
-        run(configFile, text, config, local, hasher, System.out);
+        run(configFile, text, asInFile, config, local, hasher, System.out);
     }
 
-    private static void run(Path configFile, String text, GatewayConfig config, LocalState local, KeyHasher hasher,
-                            PrintStream out) throws InterruptedException {
+    /**
+     * @param asInFile the file's configuration, which reloads are compared with
+     * @param config   the same with command-line overrides, which the server runs with
+     */
+    private static void run(Path configFile, String text, GatewayConfig asInFile, GatewayConfig config,
+                            LocalState local, KeyHasher hasher, PrintStream out) throws InterruptedException {
         String createdKey = null;
         if (local.devKey().isEmpty() && config.snapshot().keysByHash().isEmpty()) {
             createdKey = local.createDevKey();
@@ -85,7 +90,7 @@ public final class ProxyMain {
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         GatewayMetrics metrics = new GatewayMetrics();
         ProxyServer server = ProxyServer.start(config, holder, metrics, hasher, 0);
-        FileSnapshotSource source = new FileSnapshotSource(configFile, text, config, System::getenv, holder, metrics,
+        FileSnapshotSource source = new FileSnapshotSource(configFile, text, asInFile, System::getenv, holder, metrics,
                 local, hasher);
         source.start(FileSnapshotSource.DEFAULT_POLL_MILLIS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -68,6 +68,7 @@ public final class UpstreamRelay {
     private CompositeByteBuf buffered;
     private SseFrameSplitter splitter;
     private boolean sawDone;
+    private boolean flushPending;
     private long startNanos;
     private long sentNanos;
     private long firstByteNanos;
@@ -181,10 +182,9 @@ public final class UpstreamRelay {
             state = State.STREAMING;
             splitter = new SseFrameSplitter(SseFrameSplitter.DEFAULT_MAX_EVENT_BYTES);
             client.write(streamHead(response));
+            flushPending = true;
             if (msg instanceof HttpContent content) {
                 onStreamContent(content);
-            } else {
-                client.flush();
             }
         } else {
             state = State.BUFFERING;
@@ -205,6 +205,7 @@ public final class UpstreamRelay {
                 firstByteNanos = System.nanoTime() - startNanos;
             }
             client.write(new DefaultHttpContent(events));
+            flushPending = true;
         } else {
             events.release();
         }
@@ -224,9 +225,22 @@ public final class UpstreamRelay {
             finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0);
             return;
         }
-        client.flush();
         if (!client.channel().isWritable()) {
+            client.flush();
+            flushPending = false;
             upstream.config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * The upstream's current read is over: send what it brought. Flushing once per read rather
+     * than per event batches events that arrived together into one write, without delaying any
+     * event past the read it came in.
+     */
+    void onUpstreamReadComplete() {
+        if (flushPending && state == State.STREAMING) {
+            flushPending = false;
+            client.flush();
         }
     }
 
@@ -465,14 +479,18 @@ public final class UpstreamRelay {
             return "unknown error";
         }
         Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
+        boolean tls = false;
+        while (true) {
+            tls |= root instanceof javax.net.ssl.SSLException;
+            if (root.getCause() == null || root.getCause() == root) {
+                break;
+            }
             root = root.getCause();
         }
         String m = root.getMessage();
-        String kind = switch (root) {
+        String kind = tls ? "TLS failed" : switch (root) {
             case io.netty.channel.ConnectTimeoutException c -> "connect timed out";
             case java.net.ConnectException c -> "connection refused";
-            case javax.net.ssl.SSLException s -> "TLS failed";
             case java.nio.channels.ClosedChannelException c -> "connection closed";
             default -> "connection error";
         };

@@ -39,6 +39,14 @@ final class UpstreamResponseHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (relay != null) {
+            relay.onUpstreamReadComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (relay != null) {
             relay.onUpstreamClosed();
