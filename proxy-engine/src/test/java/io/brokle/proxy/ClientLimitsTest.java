@@ -1,19 +1,19 @@
 package io.brokle.proxy;
 
-import static io.brokle.proxy.E2eClientSupport.assertOpenAiError;
-import static io.brokle.proxy.E2eClientSupport.chat;
-import static io.brokle.proxy.E2eClientSupport.json;
-import static io.brokle.proxy.E2eClientSupport.metric;
+import static io.brokle.proxy.EndToEndSupport.assertOpenAiError;
+import static io.brokle.proxy.EndToEndSupport.chat;
+import static io.brokle.proxy.EndToEndSupport.metric;
+import static io.brokle.proxy.EndToEndSupport.parse;
+import static io.brokle.proxy.RawHttpSupport.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.brokle.proxy.E2eClientSupport.RawConnection;
-import io.brokle.proxy.E2eClientSupport.RawResponse;
+import io.brokle.proxy.RawHttpSupport.Response;
 import io.brokle.proxy.testing.ScriptedUpstream;
 import io.brokle.proxy.testing.TestGateway;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -54,17 +54,17 @@ class ClientLimitsTest {
     @Test
     void announcedOversizedBodyGets413BeforeAnyOfItIsSent() throws Exception {
         int before = upstream.requestCount();
-        try (RawConnection c = open()) {
+        try (RawHttpSupport c = open()) {
             long started = System.nanoTime();
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
+            c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + (2 * MAX_BODY) + "\r\n\r\n");
 
-            RawResponse r = c.readResponse();
+            Response r = c.readResponse();
 
             assertEquals(413, r.status());
             assertTrue(elapsedMillis(started) < 1500, "answered at once, not after the read timeout");
             assertOpenAiError(r.text(), "request_too_large");
-            assertEquals("invalid_request_error", json(r.text()).path("error").path("type").asText());
+            assertEquals("invalid_request_error", parse(r.text()).path("error").path("type").asText());
             assertTrue(c.awaitClosed(Duration.ofSeconds(1)), "the connection closes, so the body is never read");
         }
         assertEquals(before, upstream.requestCount(), "nothing went upstream");
@@ -72,12 +72,12 @@ class ClientLimitsTest {
 
     @Test
     void expectContinueWithOversizedBodyGets413AndNever100Continue() throws Exception {
-        try (RawConnection c = open()) {
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
+        try (RawHttpSupport c = open()) {
+            c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
                     + "Content-Type: application/json\r\nExpect: 100-continue\r\n"
                     + "Content-Length: " + (2 * MAX_BODY) + "\r\n\r\n");
 
-            RawResponse r = c.readResponse();
+            Response r = c.readResponse();
 
             assertNotEquals(100, r.status(), "no invitation to send an oversized body");
             assertEquals(413, r.status());
@@ -90,26 +90,26 @@ class ClientLimitsTest {
 
     @Test
     void expectContinueWithAcceptableBodyGets100ContinueThenTheAnswer() throws Exception {
-        byte[] body = chat("gpt-test").getBytes(StandardCharsets.UTF_8);
-        try (RawConnection c = open()) {
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
+        byte[] body = chat("gpt-test", "Hello!", false).getBytes(StandardCharsets.UTF_8);
+        try (RawHttpSupport c = open()) {
+            c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
                     + "Content-Type: application/json\r\nExpect: 100-continue\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n");
 
             assertEquals(100, c.readHead().status());
-            c.send(body);
-            RawResponse r = c.readResponse();
+            c.write(body);
+            Response r = c.readResponse();
 
             assertEquals(200, r.status(), r.text());
-            assertEquals("chat.completion", json(r.text()).path("object").asText());
+            assertEquals("chat.completion", parse(r.text()).path("object").asText());
         }
     }
 
     @Test
     void chunkedBodyOverTheLimitGets413AndTheConnectionCloses() throws Exception {
         int before = upstream.requestCount();
-        try (RawConnection c = open()) {
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
+        try (RawHttpSupport c = open()) {
+            c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
             // Write from another thread: the gateway may stop reading (and close) before all of it is sent.
             CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
@@ -117,18 +117,18 @@ class ClientLimitsTest {
                 Arrays.fill(filler, (byte) ' ');
                 byte[] size = (Integer.toHexString(filler.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
                 try {
-                    c.send("1\r\n{\r\n");
+                    c.write("1\r\n{\r\n");
                     for (int sent = 0; sent <= MAX_BODY + filler.length; sent += filler.length) {
-                        c.send(size);
-                        c.send(filler);
-                        c.send("\r\n");
+                        c.write(size);
+                        c.write(filler);
+                        c.write("\r\n");
                     }
-                } catch (IOException expected) {
+                } catch (UncheckedIOException expected) {
                     // the gateway closed the connection while we were still sending
                 }
             });
 
-            RawResponse r = c.readResponse();
+            Response r = c.readResponse();
 
             assertEquals(413, r.status());
             assertOpenAiError(r.text(), "request_too_large");
@@ -140,11 +140,11 @@ class ClientLimitsTest {
 
     @Test
     void headersOverMaxHeaderBytesGet431() throws Exception {
-        try (RawConnection c = open()) {
-            c.send("GET /v1/models HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
+        try (RawHttpSupport c = open()) {
+            c.write("GET /v1/models HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
                     + "X-Padding: " + "a".repeat(40 * 1024) + "\r\n\r\n");
 
-            RawResponse r = c.readResponse();
+            Response r = c.readResponse();
 
             assertEquals(431, r.status());
             assertOpenAiError(r.text(), null);
@@ -154,11 +154,11 @@ class ClientLimitsTest {
 
     @Test
     void requestLineTooLongGets414() throws Exception {
-        try (RawConnection c = open()) {
-            c.send("GET /v1/models?q=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: gw\r\n"
+        try (RawHttpSupport c = open()) {
+            c.write("GET /v1/models?q=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: gw\r\n"
                     + "Authorization: Bearer " + KEY + "\r\n\r\n");
 
-            RawResponse r = c.readResponse();
+            Response r = c.readResponse();
 
             assertEquals(414, r.status());
             assertOpenAiError(r.text(), null);
@@ -169,18 +169,18 @@ class ClientLimitsTest {
     @Test
     void compressedBodyGets415() throws Exception {
         int before = upstream.requestCount();
-        byte[] body = chat("gpt-test").getBytes(StandardCharsets.UTF_8);
-        try (RawConnection c = open()) {
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
+        byte[] body = chat("gpt-test", "Hello!", false).getBytes(StandardCharsets.UTF_8);
+        try (RawHttpSupport c = open()) {
+            c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
                     + "Content-Type: application/json\r\nContent-Encoding: gzip\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n");
-            c.send(body);
+            c.write(body);
 
-            RawResponse r = c.readResponse();
+            Response r = c.readResponse();
 
             assertEquals(415, r.status());
             assertOpenAiError(r.text(), "unsupported_content_encoding");
-            c.sendGet("/health", null);
+            c.write(RawHttpSupport.get("/health", null));
             assertEquals(200, c.readResponse().status(), "the connection stays usable");
         }
         assertEquals(before, upstream.requestCount(), "nothing went upstream");
@@ -188,24 +188,24 @@ class ClientLimitsTest {
 
     @Test
     void malformedJsonGets400() throws Exception {
-        try (RawConnection c = open()) {
-            c.sendPost("/v1/chat/completions", KEY, "{\"model\":\"gpt-test\",\"messages\":[");
+        try (RawHttpSupport c = open()) {
+            c.write(RawHttpSupport.post("/v1/chat/completions", bearer(KEY), "{\"model\":\"gpt-test\",\"messages\":["));
 
-            RawResponse r = c.readResponse();
+            Response r = c.readResponse();
 
             assertEquals(400, r.status());
             assertOpenAiError(r.text(), null);
-            assertEquals("invalid_request_error", json(r.text()).path("error").path("type").asText());
+            assertEquals("invalid_request_error", parse(r.text()).path("error").path("type").asText());
             assertTrue(r.header("x-request-id") != null, "every answer carries x-request-id");
         }
     }
 
     @Test
     void slowClientsAreDisconnectedAfterTheRequestReadTimeout() throws Exception {
-        try (RawConnection partialLine = open(); RawConnection partialHeaders = open()) {
+        try (RawHttpSupport partialLine = open(); RawHttpSupport partialHeaders = open()) {
             long started = System.nanoTime();
-            partialLine.send("POST /v1/chat/compl");
-            partialHeaders.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bear");
+            partialLine.write("POST /v1/chat/compl");
+            partialHeaders.write("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bear");
 
             assertFalse(partialLine.awaitClosed(Duration.ofMillis(1500)), "still open well before the 2 s timeout");
             assertTrue(partialLine.awaitClosed(Duration.ofMillis(2500)), "closed after the 2 s read timeout");
@@ -221,9 +221,9 @@ class ClientLimitsTest {
     @Test
     void slowBodyIsDisconnectedAfterTheRequestReadTimeout() throws Exception {
         int before = upstream.requestCount();
-        try (RawConnection c = open()) {
+        try (RawHttpSupport c = open()) {
             long started = System.nanoTime();
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
+            c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + KEY + "\r\n"
                     + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":");
 
             assertTrue(c.awaitClosed(Duration.ofSeconds(4)), "a trickled body is cut off");
@@ -244,11 +244,11 @@ class ClientLimitsTest {
                 + "  - {model: gpt-test, deployments: [main]}\n"
                 + "keys:\n"
                 + "  - {id: test, hash: " + TestGateway.hash(KEY) + ", tenant: acme/app/dev}\n";
-        try (TestGateway idleGateway = TestGateway.start(yaml); RawConnection c = open(idleGateway.port())) {
-            c.sendPost("/v1/chat/completions", KEY, chat("gpt-test"));
-            RawResponse answered = c.readResponse();
+        try (TestGateway idleGateway = TestGateway.start(yaml); RawHttpSupport c = open(idleGateway.port())) {
+            c.write(RawHttpSupport.post("/v1/chat/completions", bearer(KEY), chat("gpt-test", "Hello!", false)));
+            Response answered = c.readResponse();
             assertEquals(200, answered.status(), answered.text());
-            c.sendGet("/health", null);
+            c.write(RawHttpSupport.get("/health", null));
             assertEquals(200, c.readResponse().status(), "kept alive for a second request");
             long idleSince = System.nanoTime();
 
@@ -261,11 +261,11 @@ class ClientLimitsTest {
 
     @Test
     void unknownPathIs404WithAKeyAnd401Without() throws Exception {
-        try (RawConnection c = open()) {
-            c.sendGet("/v1/assistants", KEY);
-            RawResponse known = c.readResponse();
-            c.sendGet("/v1/assistants", null);
-            RawResponse anonymous = c.readResponse();
+        try (RawHttpSupport c = open()) {
+            c.write(RawHttpSupport.get("/v1/assistants", bearer(KEY)));
+            Response known = c.readResponse();
+            c.write(RawHttpSupport.get("/v1/assistants", null));
+            Response anonymous = c.readResponse();
 
             assertEquals(404, known.status());
             assertOpenAiError(known.text(), "not_found");
@@ -276,10 +276,10 @@ class ClientLimitsTest {
 
     @Test
     void getOnChatCompletionsIs405() throws Exception {
-        try (RawConnection c = open()) {
-            c.sendGet("/v1/chat/completions", KEY);
+        try (RawHttpSupport c = open()) {
+            c.write(RawHttpSupport.get("/v1/chat/completions", bearer(KEY)));
 
-            RawResponse r = c.readResponse();
+            Response r = c.readResponse();
 
             assertEquals(405, r.status());
             assertOpenAiError(r.text(), "method_not_allowed");
@@ -289,27 +289,27 @@ class ClientLimitsTest {
 
     @Test
     void healthAndMetricsNeedNoKey() throws Exception {
-        try (RawConnection c = open()) {
-            c.sendGet("/health", null);
-            RawResponse health = c.readResponse();
-            c.sendGet("/metrics", null);
-            RawResponse metrics = c.readResponse();
+        try (RawHttpSupport c = open()) {
+            c.write(RawHttpSupport.get("/health", null));
+            Response health = c.readResponse();
+            c.write(RawHttpSupport.get("/metrics", null));
+            Response metrics = c.readResponse();
 
             assertEquals(200, health.status());
-            assertEquals("ok", json(health.text()).path("status").asText());
-            assertEquals(gateway.holder().current().version(), json(health.text()).path("configVersion").asLong());
+            assertEquals("ok", parse(health.text()).path("status").asText());
+            assertEquals(gateway.holder().current().version(), parse(health.text()).path("configVersion").asLong());
             assertEquals(200, metrics.status());
             assertTrue(metrics.header("content-type").startsWith("text/plain"), metrics.header("content-type"));
             assertEquals(gateway.holder().current().version(), metric(metrics.text(), "brokle_config_version"));
         }
     }
 
-    private static RawConnection open() throws IOException {
+    private static RawHttpSupport open() {
         return open(gateway.port());
     }
 
-    private static RawConnection open(int port) throws IOException {
-        return RawConnection.open(port);
+    private static RawHttpSupport open(int port) {
+        return RawHttpSupport.connect(port);
     }
 
     private static long elapsedMillis(long startedNanos) {

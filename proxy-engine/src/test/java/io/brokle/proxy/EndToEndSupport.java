@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +34,17 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
- * Shared helpers of the end-to-end tests {@code OpenAiSdkEndToEndTest}, {@code StreamingRelayTest}
- * and {@code UpstreamFaultsTest}: request bodies, what the mock upstream will answer, plain HTTP
- * calls, {@code /metrics} scraping, bounded waits, and the checks every error body must pass
- * (OpenAI's shape, no Java internals, no secret).
+ * Shared helpers of the end-to-end tests of this package: request bodies, what the mock upstream
+ * will answer, plain HTTP calls, {@code /metrics} scraping, bounded waits, server-sent event
+ * parsing, and the checks every error body must pass (OpenAI's shape, no Java internals, no
+ * secret). Byte-level clients are {@link RawHttpSupport}.
  */
 final class EndToEndSupport {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The provider credential of {@link TestGateway#openAiYaml}: must go upstream, never come back. */
     static final String UPSTREAM_SECRET = "sk-upstream-secret-for-tests";
     static final String CHAT_PATH = "/v1/chat/completions";
+    /** The longest a test waits for something that should happen at once. */
     static final Duration WAIT = Duration.ofSeconds(5);
 
     /** What a Java class name, a stack frame or an exception type looks like in a message. */
@@ -89,30 +91,34 @@ final class EndToEndSupport {
         }
     }
 
+    /** A {@code java.net.http} client that speaks HTTP/1.1 only. */
     static HttpClient httpClient() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
     }
 
-    /** POSTs {@code body} with {@code Authorization: Bearer key} (no header when {@code key} is null). */
+    /** POSTs {@code body} as JSON with {@code Authorization: Bearer key} (no header when {@code key} is null). */
     static HttpResponse<String> post(HttpClient http, TestGateway gw, String path, String key, String body) {
+        return send(http, request(gw, path, key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** GETs {@code path} with {@code Authorization: Bearer key} (no header when {@code key} is null). */
+    static HttpResponse<String> get(HttpClient http, TestGateway gw, String path, String key) {
+        return send(http, request(gw, path, key).GET());
+    }
+
+    private static HttpRequest.Builder request(TestGateway gw, String path, String key) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gw.baseUrl() + path))
-                .timeout(Duration.ofSeconds(8))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .timeout(Duration.ofSeconds(8));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
-        return send(http, request.build());
+        return request;
     }
 
-    static HttpResponse<String> get(HttpClient http, TestGateway gw, String path) {
-        return send(http, HttpRequest.newBuilder(URI.create(gw.baseUrl() + path)).timeout(Duration.ofSeconds(8))
-                .GET().build());
-    }
-
-    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+    private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -121,19 +127,36 @@ final class EndToEndSupport {
         }
     }
 
+    /** The ids in a {@code /v1/models} answer. */
+    static List<String> modelIds(String body) {
+        List<String> ids = new ArrayList<>();
+        parse(body).get("data").forEach(m -> ids.add(m.get("id").asText()));
+        return ids;
+    }
+
+    /** The text of {@code GET /metrics}, after checking it answered 200 (no key needed). */
+    static String scrapeMetrics(HttpClient http, TestGateway gw) {
+        HttpResponse<String> metrics = get(http, gw, "/metrics", null);
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        return metrics.body();
+    }
+
     /**
-     * The value of one counter series as {@code GET /metrics} shows it, e.g.
+     * The value of one series in Prometheus text, e.g. {@code brokle_config_version} or
      * {@code brokle_tokens_total{model="m",type="prompt"}}; 0 when absent.
      */
-    static long scrapeCounter(HttpClient http, TestGateway gw, String series) {
-        HttpResponse<String> metrics = get(http, gw, "/metrics");
-        assertEquals(200, metrics.statusCode(), metrics.body());
-        for (String line : metrics.body().split("\n")) {
+    static double metric(String prometheusText, String series) {
+        for (String line : prometheusText.split("\n")) {
             if (line.startsWith(series + " ")) {
-                return Long.parseLong(line.substring(series.length() + 1).trim());
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
             }
         }
         return 0;
+    }
+
+    /** The value of one counter series as {@code GET /metrics} shows it now; 0 when absent. */
+    static long scrapeCounter(HttpClient http, TestGateway gw, String series) {
+        return (long) metric(scrapeMetrics(http, gw), series);
     }
 
     static String tokenSeries(String model, String type) {
@@ -169,6 +192,51 @@ final class EndToEndSupport {
         ObjectNode copy = ((ObjectNode) json).deepCopy();
         copy.remove(List.of(fields));
         return copy;
+    }
+
+    /**
+     * The {@code data:} payload of one server-sent event (the text between two blank lines):
+     * its data lines joined by {@code \n}, each without the field name and one optional space.
+     */
+    static String sseEventData(String event) {
+        StringBuilder data = new StringBuilder();
+        for (String line : event.split("\n", -1)) {
+            if (line.startsWith("data:")) {
+                if (!data.isEmpty()) {
+                    data.append('\n');
+                }
+                data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+            }
+        }
+        return data.toString();
+    }
+
+    /** The data payloads of the server-sent events in {@code text} that have one, in order. */
+    static List<String> sseData(String text) {
+        List<String> data = new ArrayList<>();
+        for (String event : text.split("\n\n")) {
+            if (event.startsWith("data:") || event.contains("\ndata:")) {
+                data.add(sseEventData(event));
+            }
+        }
+        return data;
+    }
+
+    /** The text of a streamed chat completion's content deltas, joined. */
+    static String streamedContent(String sseText) {
+        StringBuilder content = new StringBuilder();
+        for (String data : sseData(sseText)) {
+            if (data.equals("[DONE]")) {
+                continue;
+            }
+            for (JsonNode choice : parse(data).path("choices")) {
+                JsonNode text = choice.path("delta").path("content");
+                if (text.isTextual()) {
+                    content.append(text.asText());
+                }
+            }
+        }
+        return content.toString();
     }
 
     /**

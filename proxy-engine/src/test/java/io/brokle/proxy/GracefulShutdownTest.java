@@ -1,21 +1,24 @@
 package io.brokle.proxy;
 
-import static io.brokle.proxy.E2eClientSupport.await;
-import static io.brokle.proxy.E2eClientSupport.json;
-import static io.brokle.proxy.E2eClientSupport.streamedChat;
-import static io.brokle.proxy.E2eClientSupport.streamedContent;
+import static io.brokle.proxy.EndToEndSupport.CHAT_PATH;
+import static io.brokle.proxy.EndToEndSupport.await;
+import static io.brokle.proxy.EndToEndSupport.chat;
+import static io.brokle.proxy.EndToEndSupport.parse;
+import static io.brokle.proxy.EndToEndSupport.streamedContent;
+import static io.brokle.proxy.RawHttpSupport.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brokle.config.MockOptions;
-import io.brokle.proxy.E2eClientSupport.RawConnection;
-import io.brokle.proxy.E2eClientSupport.RawResponse;
+import io.brokle.proxy.RawHttpSupport.Head;
+import io.brokle.proxy.RawHttpSupport.Response;
 import io.brokle.proxy.testing.ScriptedUpstream;
 import io.brokle.proxy.testing.TestGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -51,19 +54,21 @@ class GracefulShutdownTest {
     void aStreamInFlightFinishesWhileNewConnectionsAreRefusedAndHealthSaysDraining() throws Exception {
         // 10 chunks 150 ms apart: about 1.5 s of stream, well inside the 5 s grace.
         start(new MockOptions(Duration.ZERO, Duration.ofMillis(150), 10, 8, 64));
-        try (RawConnection keepAlive = RawConnection.open(gw.port()); RawConnection stream = RawConnection.open(gw.port())) {
-            keepAlive.sendGet("/health", null);
+        try (RawHttpSupport keepAlive = RawHttpSupport.connect(gw.port());
+             RawHttpSupport stream = RawHttpSupport.connect(gw.port())) {
+            keepAlive.write(RawHttpSupport.get("/health", null));
             assertEquals(200, keepAlive.readResponse().status(), "healthy before the stop");
             ByteArrayOutputStream events = startStream(stream);
 
             long stopStarted = System.nanoTime();
             CompletableFuture<Long> stopping = stopInBackground(Duration.ofSeconds(5));
 
-            await("new connections to be refused", Duration.ofSeconds(1), () -> refused(gw.port()));
-            keepAlive.sendGet("/health", null);
-            RawResponse health = keepAlive.readResponse();
+            assertTrue(await(() -> refused(gw.port()), Duration.ofSeconds(1)),
+                    "timed out waiting for new connections to be refused");
+            keepAlive.write(RawHttpSupport.get("/health", null));
+            Response health = keepAlive.readResponse();
             assertEquals(503, health.status(), "a load balancer sees the gateway draining");
-            assertEquals("draining", json(health.text()).path("status").asText(), health.text());
+            assertEquals("draining", parse(health.text()).path("status").asText(), health.text());
             assertEquals("close", health.header("connection"), "a draining gateway does not keep connections");
             assertTrue(keepAlive.awaitClosed(Duration.ofSeconds(1)), "the keep-alive connection is closed after the answer");
 
@@ -86,7 +91,7 @@ class GracefulShutdownTest {
     void aStreamLongerThanTheGraceIsCutWhenTheGraceEnds() throws Exception {
         // 20 chunks 200 ms apart: 4 s of stream against a 500 ms grace.
         start(new MockOptions(Duration.ZERO, Duration.ofMillis(200), 20, 8, 64));
-        try (RawConnection stream = RawConnection.open(gw.port())) {
+        try (RawHttpSupport stream = RawHttpSupport.connect(gw.port())) {
             ByteArrayOutputStream events = startStream(stream);
 
             long started = System.nanoTime();
@@ -102,8 +107,11 @@ class GracefulShutdownTest {
                 for (byte[] chunk = stream.readChunk(); chunk != null; chunk = stream.readChunk()) {
                     events.writeBytes(chunk);
                 }
-            } catch (EOFException | SocketException closed) {
-                cut = true;
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof EOFException || e.getCause() instanceof SocketException)) {
+                    throw e;
+                }
+                cut = true; // the connection was closed
             }
             String text = events.toString(StandardCharsets.UTF_8);
             assertTrue(cut, "the client's connection was closed mid-stream:\n" + text);
@@ -116,8 +124,8 @@ class GracefulShutdownTest {
     @Test
     void stopWithNothingInFlightReturnsAtOnce() throws Exception {
         start(MockOptions.DEFAULTS);
-        try (RawConnection idle = RawConnection.open(gw.port())) {
-            idle.sendGet("/health", null);
+        try (RawHttpSupport idle = RawHttpSupport.connect(gw.port())) {
+            idle.write(RawHttpSupport.get("/health", null));
             assertEquals(200, idle.readResponse().status());
 
             long started = System.nanoTime();
@@ -137,9 +145,9 @@ class GracefulShutdownTest {
     }
 
     /** Sends a streamed chat request and reads its head and first event. */
-    private static ByteArrayOutputStream startStream(RawConnection stream) throws IOException {
-        stream.sendPost("/v1/chat/completions", TestGateway.KEY, streamedChat("gpt-test"));
-        RawResponse head = stream.readHead();
+    private static ByteArrayOutputStream startStream(RawHttpSupport stream) {
+        stream.write(RawHttpSupport.post(CHAT_PATH, bearer(TestGateway.KEY), chat("gpt-test", "Hello!", true)));
+        Head head = stream.readHead();
         assertEquals(200, head.status());
         assertEquals("chunked", head.header("transfer-encoding"));
         ByteArrayOutputStream events = new ByteArrayOutputStream();

@@ -1,16 +1,20 @@
 package io.brokle.proxy;
 
-import static io.brokle.proxy.E2eClientSupport.WAIT;
-import static io.brokle.proxy.E2eClientSupport.assertOpenAiError;
-import static io.brokle.proxy.E2eClientSupport.await;
-import static io.brokle.proxy.E2eClientSupport.chat;
-import static io.brokle.proxy.E2eClientSupport.get;
-import static io.brokle.proxy.E2eClientSupport.json;
-import static io.brokle.proxy.E2eClientSupport.metric;
-import static io.brokle.proxy.E2eClientSupport.modelIds;
-import static io.brokle.proxy.E2eClientSupport.post;
-import static io.brokle.proxy.E2eClientSupport.sseData;
-import static io.brokle.proxy.E2eClientSupport.streamedChat;
+import static io.brokle.proxy.EndToEndSupport.CHAT_PATH;
+import static io.brokle.proxy.EndToEndSupport.UPSTREAM_SECRET;
+import static io.brokle.proxy.EndToEndSupport.WAIT;
+import static io.brokle.proxy.EndToEndSupport.assertOpenAiError;
+import static io.brokle.proxy.EndToEndSupport.await;
+import static io.brokle.proxy.EndToEndSupport.chat;
+import static io.brokle.proxy.EndToEndSupport.get;
+import static io.brokle.proxy.EndToEndSupport.metric;
+import static io.brokle.proxy.EndToEndSupport.modelIds;
+import static io.brokle.proxy.EndToEndSupport.parse;
+import static io.brokle.proxy.EndToEndSupport.post;
+import static io.brokle.proxy.EndToEndSupport.scrapeMetrics;
+import static io.brokle.proxy.EndToEndSupport.sseData;
+import static io.brokle.proxy.EndToEndSupport.streamedContent;
+import static io.brokle.proxy.RawHttpSupport.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,8 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.brokle.config.GatewayConfig;
 import io.brokle.config.MockOptions;
 import io.brokle.config.SnapshotCodec;
-import io.brokle.proxy.E2eClientSupport.RawConnection;
-import io.brokle.proxy.E2eClientSupport.RawResponse;
+import io.brokle.proxy.RawHttpSupport.Head;
 import io.brokle.proxy.http.KeyHasher;
 import io.brokle.proxy.snapshot.FileSnapshotSource;
 import io.brokle.proxy.snapshot.LocalState;
@@ -48,7 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HotReloadTest {
     private static final Function<String, String> ENV = Map.<String, String>of()::get;
-    private static final String UPSTREAM_KEY = "sk-upstream-secret-for-tests";
 
     @TempDir
     Path dir;
@@ -57,7 +59,7 @@ class HotReloadTest {
     private TestGateway gw;
     private FileSnapshotSource source;
     private Path file;
-    private final HttpClient http = E2eClientSupport.http1();
+    private final HttpClient http = EndToEndSupport.httpClient();
 
     @AfterEach
     void stop() {
@@ -75,32 +77,31 @@ class HotReloadTest {
 
     @Test
     void anAddedRouteBecomesServableAndListed() throws Exception {
-        start(MockOptions.DEFAULTS, config(UPSTREAM_KEY, true, true, ""));
+        start(MockOptions.DEFAULTS, config(UPSTREAM_SECRET, true, true, ""));
         assertEquals(404, chatStatus("gpt-new", TestGateway.KEY), "not configured yet");
         long before = version();
 
-        rewrite(config(UPSTREAM_KEY, true, true, "  - {model: gpt-new, deployments: [second]}\n"));
+        rewrite(config(UPSTREAM_SECRET, true, true, "  - {model: gpt-new, deployments: [second]}\n"));
         source.check();
 
         assertEquals(before + 1, version(), "the change is the next configuration version");
-        HttpResponse<String> answer = post(http, gw.baseUrl(), "/v1/chat/completions", TestGateway.KEY, chat("gpt-new"));
+        HttpResponse<String> answer = post(http, gw, CHAT_PATH, TestGateway.KEY, chat("gpt-new", "Hello!", false));
         assertEquals(200, answer.statusCode(), answer.body());
         assertEquals("second-upstream-model", lastUpstreamRequest().bodyJson().path("model").asText(),
                 "the new route's deployment model went upstream");
         assertTrue(models(TestGateway.KEY).contains("gpt-new"), "listed in /v1/models");
-        assertEquals(before + 1, json(health().body()).path("configVersion").asLong(), "/health shows the version");
+        assertEquals(before + 1, parse(health().body()).path("configVersion").asLong(), "/health shows the version");
     }
 
     @Test
     void aRemovedKeyGets401() throws Exception {
-        start(MockOptions.DEFAULTS, config(UPSTREAM_KEY, true, true, ""));
+        start(MockOptions.DEFAULTS, config(UPSTREAM_SECRET, true, true, ""));
         assertEquals(200, chatStatus("gpt-test", TestGateway.KEY));
 
-        rewrite(config(UPSTREAM_KEY, false, true, ""));
+        rewrite(config(UPSTREAM_SECRET, false, true, ""));
         source.check();
 
-        HttpResponse<String> refused = post(http, gw.baseUrl(), "/v1/chat/completions", TestGateway.KEY,
-                chat("gpt-test"));
+        HttpResponse<String> refused = post(http, gw, CHAT_PATH, TestGateway.KEY, chat("gpt-test", "Hello!", false));
         assertEquals(401, refused.statusCode());
         assertOpenAiError(refused.body(), "invalid_api_key");
         assertEquals(200, chatStatus("limited", TestGateway.LIMITED_KEY), "the key that stayed still works");
@@ -108,21 +109,21 @@ class HotReloadTest {
 
     @Test
     void anInvalidChangeKeepsTheOldVersionServingAndIsCounted() throws Exception {
-        start(MockOptions.DEFAULTS, config(UPSTREAM_KEY, true, true, ""));
+        start(MockOptions.DEFAULTS, config(UPSTREAM_SECRET, true, true, ""));
         long before = version();
-        double failuresBefore = metric(metrics(), "brokle_config_reload_failures_total");
+        double failuresBefore = metric(scrapeMetrics(http, gw), "brokle_config_reload_failures_total");
 
-        rewrite(config(UPSTREAM_KEY, true, true, "  - {model: gpt-broken, deployments: [no-such-deployment]}\n"));
+        rewrite(config(UPSTREAM_SECRET, true, true, "  - {model: gpt-broken, deployments: [no-such-deployment]}\n"));
         source.check();
 
         assertEquals(200, chatStatus("gpt-test", TestGateway.KEY), "the old version still serves");
         assertEquals(404, chatStatus("gpt-broken", TestGateway.KEY), "nothing of the invalid file was applied");
-        assertEquals(before, json(health().body()).path("configVersion").asLong(), "/health: version unchanged");
-        String metrics = metrics();
+        assertEquals(before, parse(health().body()).path("configVersion").asLong(), "/health: version unchanged");
+        String metrics = scrapeMetrics(http, gw);
         assertEquals(failuresBefore + 1, metric(metrics, "brokle_config_reload_failures_total"), metrics);
         assertEquals(before, (long) metric(metrics, "brokle_config_version"), metrics);
 
-        rewrite(config(UPSTREAM_KEY, true, true, "  - {model: gpt-broken, deployments: [second]}\n"));
+        rewrite(config(UPSTREAM_SECRET, true, true, "  - {model: gpt-broken, deployments: [second]}\n"));
         source.check();
 
         assertEquals(before + 1, version(), "a corrected file is applied");
@@ -132,23 +133,22 @@ class HotReloadTest {
     @Test
     void aStreamInFlightFinishesOnItsSnapshotWhileNewRequestsSeeTheRouteGone() throws Exception {
         // 12 chunks 100 ms apart: the stream lasts over a second, time enough to reload in the middle.
-        start(new MockOptions(Duration.ZERO, Duration.ofMillis(100), 12, 8, 64), config(UPSTREAM_KEY, true, true,
+        start(new MockOptions(Duration.ZERO, Duration.ofMillis(100), 12, 8, 64), config(UPSTREAM_SECRET, true, true,
                 "  - {model: gpt-doomed, deployments: [second]}\n"));
-        try (RawConnection stream = RawConnection.open(gw.port())) {
-            stream.sendPost("/v1/chat/completions", TestGateway.KEY, streamedChat("gpt-doomed"));
-            RawResponse head = stream.readHead();
+        try (RawHttpSupport stream = RawHttpSupport.connect(gw.port())) {
+            stream.write(RawHttpSupport.post(CHAT_PATH, bearer(TestGateway.KEY), chat("gpt-doomed", "Hello!", true)));
+            Head head = stream.readHead();
             assertEquals(200, head.status());
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             received.writeBytes(stream.readChunk());
             long versionBefore = version();
 
-            rewrite(config(UPSTREAM_KEY, true, true, ""));
+            rewrite(config(UPSTREAM_SECRET, true, true, ""));
             source.check();
 
             assertEquals(versionBefore + 1, version());
             assertEquals(1, gw.metrics().activeRequests(), "the reload happened while the stream was in flight");
-            HttpResponse<String> gone = post(http, gw.baseUrl(), "/v1/chat/completions", TestGateway.KEY,
-                    streamedChat("gpt-doomed"));
+            HttpResponse<String> gone = post(http, gw, CHAT_PATH, TestGateway.KEY, chat("gpt-doomed", "Hello!", true));
             assertEquals(404, gone.statusCode(), "a new request sees the route removed");
             assertOpenAiError(gone.body(), "model_not_found");
             for (byte[] chunk = stream.readChunk(); chunk != null; chunk = stream.readChunk()) {
@@ -156,7 +156,7 @@ class HotReloadTest {
             }
             String events = received.toString(StandardCharsets.UTF_8);
             assertTrue(events.endsWith("data: [DONE]\n\n"), "the old stream ended normally:\n" + events);
-            assertEquals(12, E2eClientSupport.streamedContent(events).length() / 8,
+            assertEquals(12, streamedContent(events).length() / 8,
                     "every content chunk arrived:\n" + events);
             assertFalse(events.contains("\"error\""), events);
             assertTrue(sseData(events).size() >= 14, "role, 12 content chunks, finish, [DONE]:\n" + events);
@@ -165,9 +165,9 @@ class HotReloadTest {
 
     @Test
     void aRotatedProviderKeyIsSentOnTheNextRequest() throws Exception {
-        start(MockOptions.DEFAULTS, config(UPSTREAM_KEY, true, true, ""));
+        start(MockOptions.DEFAULTS, config(UPSTREAM_SECRET, true, true, ""));
         assertEquals(200, chatStatus("gpt-test", TestGateway.KEY));
-        assertEquals("Bearer " + UPSTREAM_KEY, lastUpstreamRequest().header("Authorization"));
+        assertEquals("Bearer " + UPSTREAM_SECRET, lastUpstreamRequest().header("Authorization"));
 
         rewrite(config("sk-rotated-upstream-secret", true, true, ""));
         source.check();
@@ -180,13 +180,13 @@ class HotReloadTest {
 
     @Test
     void thePollingWatcherPicksUpAChangeByItself() throws Exception {
-        start(MockOptions.DEFAULTS, config(UPSTREAM_KEY, true, true, ""));
+        start(MockOptions.DEFAULTS, config(UPSTREAM_SECRET, true, true, ""));
         long before = version();
         source.start(50);
 
-        rewrite(config(UPSTREAM_KEY, true, true, "  - {model: gpt-polled, deployments: [second]}\n"));
+        rewrite(config(UPSTREAM_SECRET, true, true, "  - {model: gpt-polled, deployments: [second]}\n"));
 
-        await("the watcher to apply the changed file", WAIT, () -> version() > before);
+        assertTrue(await(() -> version() > before, WAIT), "timed out waiting for the watcher to apply the changed file");
         assertEquals(before + 1, version(), "one change, one version");
         assertEquals(200, chatStatus("gpt-polled", TestGateway.KEY));
         assertTrue(models(TestGateway.KEY).contains("gpt-polled"));
@@ -247,24 +247,18 @@ class HotReloadTest {
         return gw.holder().current().version();
     }
 
-    private int chatStatus(String model, String key) throws IOException, InterruptedException {
-        return post(http, gw.baseUrl(), "/v1/chat/completions", key, chat(model)).statusCode();
+    private int chatStatus(String model, String key) {
+        return post(http, gw, CHAT_PATH, key, chat(model, "Hello!", false)).statusCode();
     }
 
-    private java.util.List<String> models(String key) throws IOException, InterruptedException {
-        HttpResponse<String> r = get(http, gw.baseUrl(), "/v1/models", key);
+    private java.util.List<String> models(String key) {
+        HttpResponse<String> r = get(http, gw, "/v1/models", key);
         assertEquals(200, r.statusCode(), r.body());
         return modelIds(r.body());
     }
 
-    private HttpResponse<String> health() throws IOException, InterruptedException {
-        return get(http, gw.baseUrl(), "/health", null);
-    }
-
-    private String metrics() throws IOException, InterruptedException {
-        HttpResponse<String> r = get(http, gw.baseUrl(), "/metrics", null);
-        assertEquals(200, r.statusCode());
-        return r.body();
+    private HttpResponse<String> health() {
+        return get(http, gw, "/health", null);
     }
 
     private RecordedRequest lastUpstreamRequest() {

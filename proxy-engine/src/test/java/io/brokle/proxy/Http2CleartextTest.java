@@ -1,9 +1,10 @@
 package io.brokle.proxy;
 
-import static io.brokle.proxy.E2eClientSupport.chat;
-import static io.brokle.proxy.E2eClientSupport.json;
-import static io.brokle.proxy.E2eClientSupport.streamedChat;
-import static io.brokle.proxy.E2eClientSupport.streamedContent;
+import static io.brokle.proxy.EndToEndSupport.CHAT_PATH;
+import static io.brokle.proxy.EndToEndSupport.chat;
+import static io.brokle.proxy.EndToEndSupport.parse;
+import static io.brokle.proxy.EndToEndSupport.post;
+import static io.brokle.proxy.EndToEndSupport.streamedContent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,9 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.brokle.config.MockOptions;
 import io.brokle.proxy.testing.ScriptedUpstream;
 import io.brokle.proxy.testing.TestGateway;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,12 +65,12 @@ class Http2CleartextTest {
         start(MockOptions.DEFAULTS);
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(2)).build()) {
-            HttpResponse<String> first = client.send(chatRequest(chat("gpt-test")), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> second = client.send(chatRequest(chat("gpt-test")), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> first = post(client, gw, CHAT_PATH, TestGateway.KEY, chat("gpt-test", "Hello!", false));
+            HttpResponse<String> second = post(client, gw, CHAT_PATH, TestGateway.KEY, chat("gpt-test", "Hello!", false));
 
             assertEquals(200, first.statusCode(), first.body());
             assertEquals(HttpClient.Version.HTTP_2, first.version(), "the h2c upgrade was accepted");
-            assertEquals("chat.completion", json(first.body()).path("object").asText());
+            assertEquals("chat.completion", parse(first.body()).path("object").asText());
             assertTrue(first.headers().firstValue("x-request-id").isPresent(), "every answer carries x-request-id");
             assertEquals(200, second.statusCode(), second.body());
             assertEquals(HttpClient.Version.HTTP_2, second.version(), "the next request stays on HTTP/2");
@@ -155,20 +154,11 @@ class Http2CleartextTest {
         gw = TestGateway.start(TestGateway.openAiYaml(upstream.baseUrl()));
     }
 
-    private HttpRequest chatRequest(String body) {
-        return HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + TestGateway.KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-    }
-
     private Request streamedRequest() {
         return new Request.Builder()
-                .url(gw.baseUrl() + "/v1/chat/completions")
+                .url(gw.baseUrl() + CHAT_PATH)
                 .header("Authorization", "Bearer " + TestGateway.KEY)
-                .post(RequestBody.create(streamedChat("gpt-test"), JSON))
+                .post(RequestBody.create(chat("gpt-test", "Hello!", true), JSON))
                 .build();
     }
 

@@ -1,12 +1,15 @@
 package io.brokle.proxy;
 
-import static io.brokle.proxy.E2eClientSupport.WAIT;
-import static io.brokle.proxy.E2eClientSupport.assertOpenAiError;
-import static io.brokle.proxy.E2eClientSupport.chat;
-import static io.brokle.proxy.E2eClientSupport.get;
-import static io.brokle.proxy.E2eClientSupport.json;
-import static io.brokle.proxy.E2eClientSupport.modelIds;
-import static io.brokle.proxy.E2eClientSupport.post;
+import static io.brokle.proxy.EndToEndSupport.CHAT_PATH;
+import static io.brokle.proxy.EndToEndSupport.UPSTREAM_SECRET;
+import static io.brokle.proxy.EndToEndSupport.WAIT;
+import static io.brokle.proxy.EndToEndSupport.assertOpenAiError;
+import static io.brokle.proxy.EndToEndSupport.chat;
+import static io.brokle.proxy.EndToEndSupport.get;
+import static io.brokle.proxy.EndToEndSupport.keyYaml;
+import static io.brokle.proxy.EndToEndSupport.modelIds;
+import static io.brokle.proxy.EndToEndSupport.parse;
+import static io.brokle.proxy.EndToEndSupport.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,8 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.brokle.proxy.E2eClientSupport.RawConnection;
-import io.brokle.proxy.E2eClientSupport.RawResponse;
+import io.brokle.proxy.RawHttpSupport.Response;
 import io.brokle.proxy.netty.Transport;
 import io.brokle.proxy.testing.RecordedRequest;
 import io.brokle.proxy.testing.ScriptedUpstream;
@@ -54,10 +56,6 @@ import org.junit.jupiter.api.Test;
  * request goes: URL, path, credential header, switched-off providers, weights, TLS verification.
  */
 class ProviderKindsTest {
-    /** {@link TestGateway#KEY}, allowed every model. */
-    private static final String KEYS = "keys:\n  - {id: test, hash: " + TestGateway.hash(TestGateway.KEY)
-            + ", tenant: acme/app/dev}\n";
-
     /**
      * A self-signed certificate (EC P-256, CN untrusted.brokle.test, SAN localhost and 127.0.0.1,
      * valid until 2126) and its key, made once with openssl for this test: no CA trusts it.
@@ -85,7 +83,7 @@ class ProviderKindsTest {
             -----END PRIVATE KEY-----
             """;
 
-    private final HttpClient http = E2eClientSupport.http1();
+    private final HttpClient http = EndToEndSupport.httpClient();
     private ScriptedUpstream upstream;
 
     @BeforeEach
@@ -113,9 +111,9 @@ class ProviderKindsTest {
                 + "  - {name: az, provider: azure-east, model: my-gpt4o-deployment}\n"
                 + "routes:\n"
                 + "  - {model: gpt-4o, deployments: [az]}\n"
-                + KEYS;
+                + keyYaml();
         try (TestGateway gw = TestGateway.start(yaml)) {
-            post(http, gw.baseUrl(), "/v1/chat/completions", TestGateway.KEY, chat("gpt-4o"));
+            post(http, gw, CHAT_PATH, TestGateway.KEY, chat("gpt-4o", "Hello!", false));
 
             RecordedRequest sent = upstream.takeRequest(WAIT);
             assertNotNull(sent, "the request reached the Azure resource");
@@ -136,9 +134,9 @@ class ProviderKindsTest {
                 + "  - {name: local, provider: local-vllm, model: llama-3-8b}\n"
                 + "routes:\n"
                 + "  - {model: llama, deployments: [local]}\n"
-                + KEYS;
+                + keyYaml();
         try (TestGateway gw = TestGateway.start(yaml)) {
-            HttpResponse<String> r = post(http, gw.baseUrl(), "/v1/chat/completions", TestGateway.KEY, chat("llama"));
+            HttpResponse<String> r = post(http, gw, CHAT_PATH, TestGateway.KEY, chat("llama", "Hello!", false));
 
             assertEquals(200, r.statusCode(), r.body());
             RecordedRequest sent = upstream.takeRequest(WAIT);
@@ -162,17 +160,15 @@ class ProviderKindsTest {
                 + "routes:\n"
                 + "  - {model: served, deployments: [d-on]}\n"
                 + "  - {model: switched-off, deployments: [d-off]}\n"
-                + KEYS;
+                + keyYaml();
         try (TestGateway gw = TestGateway.start(yaml, Map.of())) {
-            HttpResponse<String> off = post(http, gw.baseUrl(), "/v1/chat/completions", TestGateway.KEY,
-                    chat("switched-off"));
-            HttpResponse<String> models = get(http, gw.baseUrl(), "/v1/models", TestGateway.KEY);
+            HttpResponse<String> off = post(http, gw, CHAT_PATH, TestGateway.KEY, chat("switched-off", "Hello!", false));
+            HttpResponse<String> models = get(http, gw, "/v1/models", TestGateway.KEY);
 
             assertEquals(503, off.statusCode());
             assertOpenAiError(off.body(), "model_unavailable");
             assertEquals(List.of("served"), modelIds(models.body()), "a switched-off route is not listed");
-            assertEquals(200, post(http, gw.baseUrl(), "/v1/chat/completions", TestGateway.KEY, chat("served"))
-                    .statusCode());
+            assertEquals(200, post(http, gw, CHAT_PATH, TestGateway.KEY, chat("served", "Hello!", false)).statusCode());
             assertEquals(1, upstream.requestCount(), "only the served route went upstream");
             assertEquals("m-on", upstream.requests().get(0).bodyJson().path("model").asText());
         }
@@ -182,13 +178,13 @@ class ProviderKindsTest {
     void clientHeadersAndBodyFieldsCannotRedirectTheUpstreamRequest() throws Exception {
         try (ScriptedUpstream canary = ScriptedUpstream.start();
              TestGateway gw = TestGateway.start(TestGateway.openAiYaml(upstream.baseUrl()));
-             RawConnection c = RawConnection.open(gw.port())) {
+             RawHttpSupport c = RawHttpSupport.connect(gw.port())) {
             String elsewhere = "127.0.0.1:" + canary.port();
             String body = "{\"model\":\"gpt-test\",\"api_base\":\"http://" + elsewhere + "/v1\","
                     + "\"base_url\":\"http://" + elsewhere + "/v1\",\"baseUrl\":\"http://" + elsewhere + "/v1\","
                     + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            c.send("POST /v1/chat/completions?base_url=http://" + elsewhere + " HTTP/1.1\r\n"
+            c.write("POST /v1/chat/completions?base_url=http://" + elsewhere + " HTTP/1.1\r\n"
                     + "Host: " + elsewhere + "\r\n"
                     + "X-Forwarded-Host: " + elsewhere + "\r\n"
                     + "X-Forwarded-Proto: http\r\n"
@@ -198,20 +194,20 @@ class ProviderKindsTest {
                     + "X-Rewrite-URL: /elsewhere\r\n"
                     + "Authorization: Bearer " + TestGateway.KEY + "\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n");
-            c.send(bytes);
-            RawResponse steered = c.readResponse();
+            c.write(bytes);
+            Response steered = c.readResponse();
 
-            c.send("POST http://" + elsewhere + "/v1/chat/completions HTTP/1.1\r\nHost: " + elsewhere + "\r\n"
+            c.write("POST http://" + elsewhere + "/v1/chat/completions HTTP/1.1\r\nHost: " + elsewhere + "\r\n"
                     + "Authorization: Bearer " + TestGateway.KEY + "\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n");
-            c.send(bytes);
-            RawResponse absoluteForm = c.readResponse();
+            c.write(bytes);
+            Response absoluteForm = c.readResponse();
 
             assertEquals(200, steered.status(), steered.text());
             RecordedRequest sent = upstream.takeRequest(WAIT);
             assertEquals("/v1/chat/completions", sent.uri(), "the configured path, nothing of the client's URL");
             assertEquals("127.0.0.1:" + upstream.port(), sent.header("Host"), "the configured host");
-            assertEquals("Bearer sk-upstream-secret-for-tests", sent.header("Authorization"));
+            assertEquals("Bearer " + UPSTREAM_SECRET, sent.header("Authorization"));
             for (Entry<String, String> h : sent.headers()) {
                 assertFalse(h.getValue().contains(elsewhere), "client routing header relayed upstream: " + h);
             }
@@ -237,14 +233,14 @@ class ProviderKindsTest {
                     + "  - {name: d-light, provider: light, model: m, weight: 1}\n"
                     + "routes:\n"
                     + "  - {model: balanced, deployments: [d-heavy, d-light]}\n"
-                    + KEYS;
+                    + keyYaml();
             int total = 400;
             try (TestGateway gw = TestGateway.start(yaml)) {
                 HttpRequest request = HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/chat/completions"))
                         .timeout(Duration.ofSeconds(10))
                         .header("Authorization", "Bearer " + TestGateway.KEY)
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(chat("balanced")))
+                        .POST(HttpRequest.BodyPublishers.ofString(chat("balanced", "Hello!", false)))
                         .build();
                 Semaphore window = new Semaphore(8);
                 List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>(total);
@@ -309,10 +305,9 @@ class ProviderKindsTest {
                     + "  - {name: tls, provider: self-signed, model: m}\n"
                     + "routes:\n"
                     + "  - {model: gpt-tls, deployments: [tls]}\n"
-                    + KEYS;
+                    + keyYaml();
             try (TestGateway gw = TestGateway.start(yaml)) {
-                HttpResponse<String> r = post(http, gw.baseUrl(), "/v1/chat/completions", TestGateway.KEY,
-                        chat("gpt-tls"));
+                HttpResponse<String> r = post(http, gw, CHAT_PATH, TestGateway.KEY, chat("gpt-tls", "Hello!", false));
 
                 assertEquals(502, r.statusCode(), r.body());
                 JsonNode error = assertOpenAiError(r.body(), "upstream_unavailable");
@@ -332,6 +327,6 @@ class ProviderKindsTest {
             assertFalse(h.getValue().contains(TestGateway.KEY), "virtual key relayed in " + h.getKey());
         }
         assertFalse(sent.bodyText().contains(TestGateway.KEY));
-        assertTrue(json(sent.bodyText()).isObject());
+        assertTrue(parse(sent.bodyText()).isObject());
     }
 }

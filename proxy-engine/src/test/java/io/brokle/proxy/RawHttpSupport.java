@@ -9,7 +9,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +20,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP/1.1 client connection on a plain socket, for what {@code java.net.http} hides: the
- * exact bytes written (pipelining), chunk boundaries and arrival times of streamed events, and
- * hanging up in the middle of an answer. Reads are bounded by a socket timeout, so a gateway
- * that never answers fails the test instead of hanging it. Not thread-safe.
+ * One HTTP/1.1 client connection on a plain socket to 127.0.0.1, for what {@code java.net.http}
+ * hides: the exact bytes written (pipelining, partial or malformed requests), framing, chunk
+ * boundaries and arrival times of streamed events, hanging up in the middle of an answer, and
+ * watching the server close the connection. Reads are bounded by a socket timeout, so a gateway
+ * that never answers fails the test instead of hanging it. Not thread-safe, except that one
+ * thread may write while another reads.
  */
 final class RawHttpSupport implements AutoCloseable {
     /** The longest a single read may block. */
@@ -36,6 +41,25 @@ final class RawHttpSupport implements AutoCloseable {
         boolean chunked() {
             String te = header("transfer-encoding");
             return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
+        }
+    }
+
+    /** A whole response: its head and its body. */
+    record Response(Head head, byte[] body) {
+        int status() {
+            return head.status();
+        }
+
+        Map<String, List<String>> headers() {
+            return head.headers();
+        }
+
+        String header(String name) {
+            return head.header(name);
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
@@ -90,14 +114,35 @@ final class RawHttpSupport implements AutoCloseable {
                 + body;
     }
 
+    /** A GET; {@code auth} is a whole header line without CRLF, or null. */
+    static String get(String path, String auth) {
+        return "GET " + path + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + (auth == null ? "" : auth + "\r\n")
+                + "\r\n";
+    }
+
     static String bearer(String key) {
         return "Authorization: Bearer " + key;
     }
 
     void write(String raw) {
+        write(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void write(byte[] raw) {
         try {
-            out.write(raw.getBytes(StandardCharsets.UTF_8));
+            out.write(raw);
             out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Bounds every later read by {@code timeout} instead of {@link #READ_TIMEOUT_MILLIS}. */
+    void setReadTimeout(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,13 +170,25 @@ final class RawHttpSupport implements AutoCloseable {
         }
     }
 
-    /** The whole body of the response whose head was just read. */
+    /** Reads a whole response: {@link #readHead()}, then {@link #readBody(Head)}. */
+    Response readResponse() {
+        Head head = readHead();
+        return new Response(head, readBody(head));
+    }
+
+    /**
+     * The whole body of the response whose head was just read, framed by chunks,
+     * {@code Content-Length} or the connection's end; none for 1xx, 204 and 304.
+     */
     byte[] readBody(Head head) {
         try {
+            if (head.status() / 100 == 1 || head.status() == 204 || head.status() == 304) {
+                return new byte[0];
+            }
             if (head.chunked()) {
                 ByteArrayOutputStream body = new ByteArrayOutputStream();
                 byte[] chunk;
-                while ((chunk = readChunk()) != null) {
+                while ((chunk = readChunkOrThrow()) != null) {
                     body.write(chunk);
                 }
                 return body.toByteArray();
@@ -140,7 +197,11 @@ final class RawHttpSupport implements AutoCloseable {
             if (length == null) {
                 return in.readAllBytes();
             }
-            return in.readNBytes(Integer.parseInt(length));
+            byte[] body = in.readNBytes(Integer.parseInt(length));
+            if (body.length < Integer.parseInt(length)) {
+                throw new EOFException("connection closed after " + body.length + " of " + length + " body bytes");
+            }
+            return body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -148,6 +209,15 @@ final class RawHttpSupport implements AutoCloseable {
 
     String readBodyText(Head head) {
         return new String(readBody(head), StandardCharsets.UTF_8);
+    }
+
+    /** The next chunk of a chunked body, or null after the last (zero-length) chunk and its trailer. */
+    byte[] readChunk() {
+        try {
+            return readChunkOrThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The next event of a chunked event stream, or null once the body ended. */
@@ -159,8 +229,8 @@ final class RawHttpSupport implements AutoCloseable {
                 if (end >= 0) {
                     pendingEvents.reset();
                     pendingEvents.write(buffered, end + 2, buffered.length - end - 2);
-                    return new Event(data(new String(buffered, 0, end, StandardCharsets.UTF_8)), System.nanoTime(),
-                            chunksRead - 1);
+                    return new Event(EndToEndSupport.sseEventData(new String(buffered, 0, end, StandardCharsets.UTF_8)),
+                            System.nanoTime(), chunksRead - 1);
                 }
                 if (bodyEnded) {
                     if (buffered.length > 0) {
@@ -169,7 +239,7 @@ final class RawHttpSupport implements AutoCloseable {
                     }
                     return null;
                 }
-                byte[] chunk = readChunk();
+                byte[] chunk = readChunkOrThrow();
                 if (chunk != null) {
                     pendingEvents.write(chunk);
                 }
@@ -188,12 +258,38 @@ final class RawHttpSupport implements AutoCloseable {
         return events;
     }
 
-    /** True when the server closed the connection: a read finds the end of the stream (or a reset). */
-    boolean serverClosed() {
+    /**
+     * Waits for the server to close the connection, discarding anything it sends; true when it
+     * closed (FIN or reset) within {@code timeout}.
+     */
+    boolean awaitClosed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return in.read() < 0;
+            int before = socket.getSoTimeout();
+            try {
+                while (true) {
+                    long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+                    if (leftMillis <= 0) {
+                        return false;
+                    }
+                    socket.setSoTimeout((int) leftMillis);
+                    try {
+                        if (in.read() < 0) {
+                            return true;
+                        }
+                    } catch (SocketTimeoutException e) {
+                        return false;
+                    } catch (SocketException e) {
+                        return true; // reset
+                    }
+                }
+            } finally {
+                if (!socket.isClosed()) {
+                    socket.setSoTimeout(before);
+                }
+            }
         } catch (IOException e) {
-            return true;
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -212,7 +308,7 @@ final class RawHttpSupport implements AutoCloseable {
         closeQuietly(socket);
     }
 
-    private byte[] readChunk() throws IOException {
+    private byte[] readChunkOrThrow() throws IOException {
         String sizeLine = readLine();
         int semicolon = sizeLine.indexOf(';');
         int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
@@ -246,19 +342,6 @@ final class RawHttpSupport implements AutoCloseable {
         }
         String s = line.toString(StandardCharsets.UTF_8);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static String data(String event) {
-        StringBuilder data = new StringBuilder();
-        for (String line : event.split("\n", -1)) {
-            if (line.startsWith("data:")) {
-                if (!data.isEmpty()) {
-                    data.append('\n');
-                }
-                data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
-            }
-        }
-        return data.toString();
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
