@@ -1,12 +1,14 @@
 package io.brokle.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -52,6 +54,11 @@ final class ConfigNode {
         problems.add(message);
     }
 
+    /** Problems found so far in the whole file; lets a reader tell whether its own fields were fine. */
+    int problemCount() {
+        return problems.size();
+    }
+
     String childPath(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
@@ -68,6 +75,15 @@ final class ConfigNode {
                 problems.add(childPath(name) + ": unknown field (expected one of: " + String.join(", ", known) + ")");
             }
         }
+    }
+
+    /** The keys of this mapping in file order; empty when it is not a mapping. */
+    List<String> fieldNames() {
+        List<String> names = new ArrayList<>();
+        if (node != null && node.isObject()) {
+            node.fieldNames().forEachRemaining(names::add);
+        }
+        return names;
     }
 
     boolean has(String field) {
@@ -270,6 +286,38 @@ final class ConfigNode {
             return defaultValue;
         }
         return value.intValueExact();
+    }
+
+    /**
+     * A decimal number such as {@code 2.50}, {@code 10} or {@code "0.075"}, exactly as written
+     * (a YAML float goes through its shortest decimal form, so {@code 0.075} stays 0.075);
+     * {@code null} when absent or not a number.
+     */
+    BigDecimal decimal(String field) {
+        String raw = string(field);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(raw.trim());
+        } catch (NumberFormatException | ArithmeticException e) {
+            problems.add(childPath(field) + ": \"" + raw + "\" (expected: a number)");
+            return null;
+        }
+    }
+
+    /** A calendar date like {@code 2025-04-14}; {@code null} when absent or not a date. */
+    LocalDate date(String field) {
+        String raw = string(field);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(raw.trim());
+        } catch (DateTimeParseException e) {
+            problems.add(childPath(field) + ": \"" + raw + "\" (expected: a date like 2025-04-14)");
+            return null;
+        }
     }
 
     Instant instant(String field) {

@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param provider the provider's name
  * @param model    the model name the provider expects (Azure: the deployment name)
  * @param weight   share of a route's traffic relative to the route's other deployments; 0 parks it
+ * @param price    this deployment's own price, used instead of the {@link PriceTable} on every day;
+ *                 {@code null}: the table's price for the provider's family and {@code model}
  */
-public record Deployment(String name, String provider, String model, int weight) {
+public record Deployment(String name, String provider, String model, int weight, Price price) {
     public static final int DEFAULT_WEIGHT = 1;
 
     public Deployment {
@@ -20,5 +22,10 @@ public record Deployment(String name, String provider, String model, int weight)
         if (weight < 0 || weight > 1_000_000) {
             throw new IllegalArgumentException("weight: " + weight + " (expected: 0..1000000)");
         }
+    }
+
+    /** A deployment priced by the {@link PriceTable}. */
+    public Deployment(String name, String provider, String model, int weight) {
+        this(name, provider, model, weight, null);
     }
 }

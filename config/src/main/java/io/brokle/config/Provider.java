@@ -18,9 +18,12 @@ import java.util.Objects;
  *                   environment variable is not set): its deployments are not used
  * @param timeouts   upstream time limits
  * @param mock       answers of the {@code mock} kind; {@code null} for other kinds
+ * @param priceFamily the {@link PriceTable} family its deployments are priced from, e.g.
+ *                   {@code anthropic}; {@code null}: worked out from the kind and base URL by
+ *                   {@link PriceTable#familyOf(Provider)}
  */
 public record Provider(String name, ProviderKind kind, URI baseUrl, String apiKey, String apiVersion,
-                       boolean enabled, UpstreamTimeouts timeouts, MockOptions mock) {
+                       boolean enabled, UpstreamTimeouts timeouts, MockOptions mock, String priceFamily) {
     public Provider {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
@@ -30,12 +33,23 @@ public record Provider(String name, ProviderKind kind, URI baseUrl, String apiKe
         } else {
             Objects.requireNonNull(baseUrl, "baseUrl");
         }
+        if (priceFamily != null && !PriceTable.isFamilyName(priceFamily)) {
+            throw new IllegalArgumentException("priceFamily: \"" + priceFamily + "\" (expected: "
+                    + PriceTable.FAMILY_NAME_RULE + ")");
+        }
+    }
+
+    /** A provider whose price family is worked out from its kind and base URL. */
+    public Provider(String name, ProviderKind kind, URI baseUrl, String apiKey, String apiVersion,
+                    boolean enabled, UpstreamTimeouts timeouts, MockOptions mock) {
+        this(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, mock, null);
     }
 
     @Override
     public String toString() {
         return "Provider[name=" + name + ", kind=" + kind.yamlName() + ", baseUrl=" + baseUrl
                 + ", apiKey=" + (apiKey == null ? "none" : "(redacted)") + ", apiVersion=" + apiVersion
-                + ", enabled=" + enabled + ", timeouts=" + timeouts + ", mock=" + mock + "]";
+                + ", enabled=" + enabled + ", timeouts=" + timeouts + ", mock=" + mock
+                + ", priceFamily=" + priceFamily + "]";
     }
 }

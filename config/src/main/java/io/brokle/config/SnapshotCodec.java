@@ -21,7 +21,7 @@ import java.util.function.Function;
  */
 public final class SnapshotCodec {
     /** A repeated key in a mapping is an error, not a silent "last one wins". */
-    private static final ObjectMapper YAML = YAMLMapper.builder()
+    static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> SECRET_FIELDS = Set.of("apiKey", "keyPepper");
 
@@ -71,25 +71,41 @@ public final class SnapshotCodec {
         }
         List<Item<Deployment>> deployments = new ArrayList<>();
         for (ConfigNode d : top.objects("deployments")) {
-            d.allowOnly("name", "provider", "model", "weight");
+            d.allowOnly("name", "provider", "model", "weight", "price");
             String name = d.name("name");
             String provider = d.name("provider");
             String model = d.requiredString("model");
             int weight = d.integer("weight", Deployment.DEFAULT_WEIGHT, 0, 1_000_000);
+            ConfigNode priceNode = d.object("price");
+            Price price = priceNode == null ? null : PriceTable.readPrice(priceNode, false);
+            boolean priceOk = priceNode == null ? !d.has("price") : price != null;
             deployments.add(new Item<>(d.path(), name, provider == null ? List.of() : List.of(provider),
-                    name == null || provider == null || model == null ? null
-                            : new Deployment(name, provider, model, weight)));
+                    name == null || provider == null || model == null || !priceOk ? null
+                            : new Deployment(name, provider, model, weight, price)));
         }
         List<Item<Route>> routes = new ArrayList<>();
         for (ConfigNode r : top.objects("routes")) {
-            r.allowOnly("model", "deployments");
+            r.allowOnly("model", "deployments", "strategy", "fallbacks", "maxAttempts");
             String model = r.name("model");
             List<String> targets = r.strings("deployments");
             if (targets.isEmpty()) {
                 r.problem(r.childPath("deployments") + ": missing or empty (expected: at least one deployment name)");
             }
+            RoutingStrategy strategy = RoutingStrategy.WEIGHTED;
+            String strategyName = r.string("strategy");
+            if (strategyName != null) {
+                strategy = RoutingStrategy.fromYaml(strategyName).orElse(null);
+                if (strategy == null) {
+                    r.problem(r.childPath("strategy") + ": unknown strategy \"" + strategyName + "\" (expected one of: "
+                            + RoutingStrategy.allYamlNames() + ")");
+                }
+            }
+            List<String> fallbacks = r.strings("fallbacks");
+            int maxAttempts = r.integer("maxAttempts", Route.DEFAULT_MAX_ATTEMPTS, 1, Route.MAX_ATTEMPTS_LIMIT);
+            boolean complete = model != null && !targets.isEmpty() && !targets.contains(null) && strategy != null
+                    && !fallbacks.contains(null);
             routes.add(new Item<>(r.path(), model, targets,
-                    model == null || targets.isEmpty() || targets.contains(null) ? null : new Route(model, targets)));
+                    complete ? new Route(model, targets, strategy, fallbacks, maxAttempts) : null));
         }
         List<Item<VirtualKey>> keys = new ArrayList<>();
         for (ConfigNode k : top.objects("keys")) {
@@ -130,8 +146,10 @@ public final class SnapshotCodec {
     }
 
     private static Item<Provider> readProvider(ConfigNode p) {
-        p.allowOnly("name", "kind", "baseUrl", "apiKey", "apiVersion", "enabled", "timeouts", "mock");
+        p.allowOnly("name", "kind", "baseUrl", "apiKey", "apiVersion", "enabled", "timeouts", "mock",
+                "priceFamily");
         String name = p.name("name");
+        String priceFamily = readPriceFamily(p);
         String kindName = p.requiredString("kind");
         ProviderKind kind = null;
         if (kindName != null) {
@@ -159,7 +177,8 @@ public final class SnapshotCodec {
                         p.problem(p.childPath(f) + ": not used by kind mock (remove it)");
                     }
                 }
-                yield new Provider(name, kind, null, null, null, enabled, timeouts, readMock(p.object("mock")));
+                yield new Provider(name, kind, null, null, null, enabled, timeouts, readMock(p.object("mock")),
+                        priceFamily);
             }
             case OPENAI, AZURE -> {
                 if (p.has("mock")) {
@@ -177,10 +196,26 @@ public final class SnapshotCodec {
                     p.problem(p.childPath("apiVersion") + ": only for kind azure (remove it)");
                 }
                 yield baseUrl == null ? null
-                        : new Provider(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, null);
+                        : new Provider(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, null, priceFamily);
             }
         };
         return new Item<>(p.path(), name, List.of(), provider);
+    }
+
+    /** A family of the shipped {@link PriceTable}, or {@code null} when absent (or after a problem). */
+    private static String readPriceFamily(ConfigNode p) {
+        String family = p.string("priceFamily");
+        if (family == null || family.isBlank()) {
+            return null;
+        }
+        family = family.trim().toLowerCase(Locale.ROOT);
+        var known = PriceTable.shipped().families();
+        if (!known.contains(family)) {
+            p.problem(p.childPath("priceFamily") + ": unknown price family \"" + family + "\" (known: "
+                    + String.join(", ", known.stream().sorted().toList()) + ")");
+            return null;
+        }
+        return family;
     }
 
     private static UpstreamTimeouts readTimeouts(ConfigNode t) {

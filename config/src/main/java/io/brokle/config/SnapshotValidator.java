@@ -62,6 +62,15 @@ public final class SnapshotValidator {
             unique(models, r, "model", "route", problems);
             references(r, "deployments", "deployment", deploymentNames, problems);
         }
+        for (Item<Route> r : routes) {
+            if (r.value() != null) {
+                references(new Item<>(r.path(), r.name(), r.value().fallbacks(), r.value()), "fallbacks", "route",
+                        models, problems);
+                if (r.value().fallbacks().contains(r.name())) {
+                    problems.add(r.path() + ".fallbacks: \"" + r.name() + "\" is the route itself (a route cannot fall back to itself)");
+                }
+            }
+        }
         Set<String> ids = new HashSet<>();
         Set<String> hashes = new HashSet<>();
         for (Item<VirtualKey> k : keys) {

@@ -84,7 +84,7 @@ class SnapshotCodecProblemsTest {
                 "server.maxBodyBytes: \"32 MB\" (expected: bytes, or a size like 64KiB, 32MiB, 1GiB)",
                 "server.idleTimeout: \"5 parsecs\" (expected: a duration like 500ms, 30s, 5m, 1h)",
                 "providers[0].colour: unknown field (expected one of: name, kind, baseUrl, apiKey, apiVersion, "
-                        + "enabled, timeouts, mock)",
+                        + "enabled, timeouts, mock, priceFamily)",
                 "providers[0].mock.chunks: 0 (expected: 1..100000)",
                 "deployments[0].model: missing (required)",
                 "deployments[0].weight: -1 (expected: 0..1000000)",
@@ -179,7 +179,7 @@ class SnapshotCodecProblemsTest {
                 routes:
                   - model: r
                     deployments: [d]
-                    fallbacks: [d]
+                    fallback: [d]
                 keys:
                   - id: k
                     hash: %s
@@ -191,8 +191,9 @@ class SnapshotCodecProblemsTest {
                 "providers[0].timeouts.conect: unknown field (expected one of: connect, firstByte, idle, total)",
                 "providers[0].mock.latncy: unknown field (expected one of: latency, chunkDelay, chunks, chunkChars, "
                         + "embeddingDimensions)",
-                "deployments[0].wieght: unknown field (expected one of: name, provider, model, weight)",
-                "routes[0].fallbacks: unknown field (expected one of: model, deployments)",
+                "deployments[0].wieght: unknown field (expected one of: name, provider, model, weight, price)",
+                "routes[0].fallback: unknown field (expected one of: model, deployments, strategy, fallbacks, "
+                        + "maxAttempts)",
                 "keys[0].model: unknown field (expected one of: id, hash, tenant, models, expiresAt, revoked)"),
                 problems);
     }

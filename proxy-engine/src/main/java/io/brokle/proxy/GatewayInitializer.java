@@ -10,9 +10,7 @@ import io.brokle.proxy.http.RequestGuardHandler;
 import io.brokle.proxy.netty.ConnectionErrorHandler;
 import io.brokle.proxy.netty.PipeliningGuard;
 import io.brokle.proxy.netty.SlowClientGuard;
-import io.brokle.proxy.route.RouteSelector;
-import io.brokle.proxy.upstream.MockUpstreams;
-import io.brokle.proxy.upstream.UpstreamPool;
+import io.brokle.proxy.upstream.Upstreams;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -47,21 +45,16 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     private final ServerSettings settings;
     private final GatewayState state;
-    private final UpstreamPool pool;
-    private final MockUpstreams mocks;
-    private final RouteSelector routes;
+    private final Upstreams upstreams;
     private final RequestGuardHandler guard;
     private final LocalEndpointsHandler localEndpoints;
     private final AuthHandler auth;
     private final ConnectionErrorHandler errors = new ConnectionErrorHandler();
 
-    public GatewayInitializer(ServerSettings settings, GatewayState state, UpstreamPool pool, MockUpstreams mocks,
-                              RouteSelector routes, AuthHandler auth) {
+    public GatewayInitializer(ServerSettings settings, GatewayState state, Upstreams upstreams, AuthHandler auth) {
         this.settings = settings;
         this.state = state;
-        this.pool = pool;
-        this.mocks = mocks;
-        this.routes = routes;
+        this.upstreams = upstreams;
         this.guard = new RequestGuardHandler(state);
         this.localEndpoints = new LocalEndpointsHandler(state);
         this.auth = auth;
@@ -111,7 +104,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("guard", guard);
         p.addLast("local-endpoints", localEndpoints);
         p.addLast("auth", auth);
-        p.addLast(RELAY, new RelayHandler(state, pool, mocks, routes));
+        p.addLast(RELAY, new RelayHandler(state, upstreams));
         if (slowClient == null) {
             p.addLast("errors", errors);
         }

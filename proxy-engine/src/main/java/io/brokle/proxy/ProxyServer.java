@@ -1,5 +1,6 @@
 package io.brokle.proxy;
 
+import io.brokle.config.CostCalculator;
 import io.brokle.config.GatewayConfig;
 import io.brokle.config.ServerSettings;
 import io.brokle.proxy.http.AuthHandler;
@@ -7,10 +8,13 @@ import io.brokle.proxy.http.GatewayState;
 import io.brokle.proxy.http.KeyHasher;
 import io.brokle.proxy.metrics.GatewayMetrics;
 import io.brokle.proxy.netty.Transport;
+import io.brokle.proxy.route.Backoff;
+import io.brokle.proxy.route.DeploymentHealth;
 import io.brokle.proxy.route.RouteSelector;
 import io.brokle.proxy.snapshot.SnapshotHolder;
 import io.brokle.proxy.upstream.MockUpstreams;
 import io.brokle.proxy.upstream.UpstreamPool;
+import io.brokle.proxy.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -72,7 +76,12 @@ public final class ProxyServer implements AutoCloseable {
         holder.onApply(mocks::prepare);
         state.metrics().configApplied(holder.current().version());
         UpstreamPool pool = new UpstreamPool(transport, 64 * 1024, UpstreamPool.DEFAULT_MAX_IDLE);
-        RouteSelector routes = new RouteSelector(n -> ThreadLocalRandom.current().nextInt(n));
+        DeploymentHealth health = new DeploymentHealth(System::nanoTime);
+        RouteSelector routes = new RouteSelector(n -> ThreadLocalRandom.current().nextInt(n), health);
+        Backoff backoff = new Backoff(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_MAX, Backoff.DEFAULT_JITTER,
+                () -> ThreadLocalRandom.current().nextDouble());
+        Upstreams upstreams = new Upstreams(pool, mocks, routes, health, backoff, state.metrics(),
+                CostCalculator.shipped());
         AuthHandler auth = new AuthHandler(state, hasher, Clock.systemUTC());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -82,7 +91,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new TrackingInitializer(new GatewayInitializer(settings, state, pool, mocks, routes, auth),
+                .childHandler(new TrackingInitializer(new GatewayInitializer(settings, state, upstreams, auth),
                         clients));
         serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
     }

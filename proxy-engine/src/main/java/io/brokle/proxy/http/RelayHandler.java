@@ -1,17 +1,14 @@
 package io.brokle.proxy.http;
 
-import io.brokle.config.Deployment;
 import io.brokle.config.GatewaySnapshot;
-import io.brokle.config.Provider;
 import io.brokle.proxy.route.RouteSelector;
 import io.brokle.proxy.sse.Usage;
-import io.brokle.proxy.upstream.MockUpstreams;
 import io.brokle.proxy.upstream.RelayOutcome;
 import io.brokle.proxy.upstream.RelayRequest;
-import io.brokle.proxy.upstream.UpstreamPool;
-import io.brokle.proxy.upstream.UpstreamRelay;
-import io.brokle.proxy.upstream.UpstreamTarget;
-import io.netty.buffer.ByteBuf;
+import io.brokle.proxy.upstream.RoutedExchange;
+import io.brokle.proxy.upstream.RoutedOutcome;
+import io.brokle.proxy.upstream.Upstreams;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -27,23 +24,19 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Serves an {@link AuthenticatedRequest}: {@code GET /v1/models} from the snapshot, and the
- * OpenAI endpoints by sniffing the body, choosing a deployment and handing the request to an
- * {@link UpstreamRelay}. One per connection (or HTTP/2 stream), since it holds the relay in
- * flight: a client that goes away cancels it, and the client's writability paces it.
- * Owns the request; the body passes to the relay, everything else is released here.
+ * OpenAI endpoints by sniffing the body, planning the deployments to try and handing the
+ * request to a {@link RoutedExchange}. One per connection (or HTTP/2 stream), since it holds
+ * the exchange in flight: a client that goes away cancels it, and the client's writability
+ * paces it. Owns the request; the body passes to the exchange, everything else is released here.
  */
 public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final GatewayState state;
-    private final UpstreamPool pool;
-    private final MockUpstreams mocks;
-    private final RouteSelector routes;
-    private UpstreamRelay inFlight;
+    private final Upstreams upstreams;
+    private RoutedExchange inFlight;
 
-    public RelayHandler(GatewayState state, UpstreamPool pool, MockUpstreams mocks, RouteSelector routes) {
+    public RelayHandler(GatewayState state, Upstreams upstreams) {
         this.state = state;
-        this.pool = pool;
-        this.mocks = mocks;
-        this.routes = routes;
+        this.upstreams = upstreams;
     }
 
     @Override
@@ -90,36 +83,40 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         GatewaySnapshot snapshot = authenticated.snapshot();
-        RouteSelector.Selection selection = routes.select(snapshot, authenticated.key(), sniffed.model());
-        if (!selection.ok()) {
+        RouteSelector.Plan plan = upstreams.routes().plan(snapshot, authenticated.key(), sniffed.model());
+        if (!plan.ok()) {
             request.release();
-            refuseRoute(ctx, endpoint, sniffed.model(), selection.refusal());
+            refuseRoute(ctx, endpoint, sniffed.model(), plan);
             return;
         }
-        Deployment deployment = selection.deployment();
-        Provider provider = snapshot.providers().get(deployment.provider());
-        UpstreamTarget target = UpstreamTarget.of(provider, deployment, endpoint, mocks.addressOf(provider));
-        String accept = request.headers().get(HttpHeaderNames.ACCEPT);
-        ByteBuf body = BodyRewriter.rewrite(request.content().retain(), sniffed, deployment.model(), true);
-        request.release();
         RelayRequest relayRequest = new RelayRequest(endpoint, ctx.channel().attr(GatewayState.REQUEST_ID).get(),
-                sniffed.stream(), sniffed.includeUsage(), accept, state.draining());
+                sniffed.stream(), sniffed.includeUsage(), request.headers().get(HttpHeaderNames.ACCEPT),
+                state.draining(), 1);
         String model = sniffed.model();
-        inFlight = new UpstreamRelay(ctx, pool, target, relayRequest, body,
-                outcome -> relayFinished(ctx, endpoint, model, provider, outcome));
-        inFlight.start();
+        RoutedExchange exchange = new RoutedExchange(ctx, upstreams, plan, sniffed, request.content().retain(),
+                relayRequest, outcome -> relayFinished(ctx, endpoint, model, outcome));
+        request.release();
+        inFlight = exchange;
+        if (!exchange.start()) {
+            inFlight = null;
+            refuseRoute(ctx, endpoint, model, new RouteSelector.Plan(java.util.List.of(), plan.route(),
+                    RouteSelector.Refusal.ALL_BREAKERS_OPEN, 0));
+        }
     }
 
-    private void relayFinished(ChannelHandlerContext ctx, Endpoint endpoint, String model, Provider provider,
-                               RelayOutcome outcome) {
+    private void relayFinished(ChannelHandlerContext ctx, Endpoint endpoint, String model, RoutedOutcome routed) {
         inFlight = null;
+        RelayOutcome outcome = routed.last();
         var metrics = state.metrics();
         Usage usage = outcome.usage();
         if (usage != null) {
             metrics.tokens(model, usage.promptTokens(), usage.completionTokens(), usage.cachedTokens());
         }
+        if (outcome.cost() != null) {
+            metrics.cost(model, outcome.cost().usd());
+        }
         if (outcome.upstreamNanos() > 0) {
-            metrics.upstreamLatency(provider.name(), outcome.upstreamNanos());
+            metrics.upstreamLatency(routed.candidate().provider().name(), outcome.upstreamNanos());
         }
         if (outcome.firstByteNanos() > 0) {
             metrics.timeToFirstToken(model, outcome.firstByteNanos());
@@ -127,7 +124,8 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         Answers.finished(ctx, state, endpoint.label(), model, outcome.status(), outcome.ok() ? null : outcome.result());
     }
 
-    private void refuseRoute(ChannelHandlerContext ctx, Endpoint endpoint, String model, RouteSelector.Refusal refusal) {
+    private void refuseRoute(ChannelHandlerContext ctx, Endpoint endpoint, String model, RouteSelector.Plan plan) {
+        RouteSelector.Refusal refusal = plan.refusal();
         FullHttpResponse r = switch (refusal) {
             case UNKNOWN_MODEL -> ErrorResponses.response(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
                     "The model `" + truncate(model) + "` does not exist or you do not have access to it.",
@@ -139,6 +137,17 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
                     "The model `" + truncate(model) + "` is configured but none of its providers is enabled "
                             + "(check that their API key variables are set).",
                     "upstream_error", "model", "model_unavailable");
+            case ALL_COOLING_DOWN -> {
+                FullHttpResponse limited = ErrorResponses.response(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
+                        "Every provider of the model `" + truncate(model) + "` asked to wait; retry after the "
+                                + "Retry-After delay.", "rate_limit_error", null, "upstream_rate_limited");
+                long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(plan.waitNanos() + 999_999_999L));
+                limited.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
+                yield limited;
+            }
+            case ALL_BREAKERS_OPEN -> ErrorResponses.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "Every provider of the model `" + truncate(model) + "` is failing; the gateway is giving them "
+                            + "a moment to recover.", "upstream_error", "model", "model_unavailable");
         };
         String label = refusal == RouteSelector.Refusal.UNKNOWN_MODEL ? "none" : model;
         Answers.send(ctx, state, r, endpoint.label(), label, refusal.name().toLowerCase(java.util.Locale.ROOT), false);

@@ -22,6 +22,7 @@ public final class GatewayMetrics {
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final Map<String, Histogram> summaries = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> sumMicros = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.DoubleAdder> costUsd = new ConcurrentHashMap<>();
     private final AtomicLong activeRequests = new AtomicLong();
     private final AtomicLong configVersion = new AtomicLong();
     private final Map<String, String> help = new ConcurrentHashMap<>();
@@ -34,6 +35,9 @@ public final class GatewayMetrics {
         help.put("brokle_upstream_duration_seconds", "Time from upstream request written to upstream response complete.");
         help.put("brokle_time_to_first_token_seconds", "Time from request received to the first streamed byte relayed.");
         help.put("brokle_active_requests", "Requests in flight.");
+        help.put("brokle_upstream_attempts_total", "Upstream attempts, by provider, deployment and result (retried: replaced by another attempt).");
+        help.put("brokle_cost_usd_total", "Cost of answered requests in USD at list prices, by model (priced requests only).");
+        help.put("brokle_unpriced_requests_total", "Answered requests whose model has no price, by model: their cost is unknown, not zero.");
         help.put("brokle_config_version", "Version of the configuration snapshot being served.");
         help.put("brokle_config_reload_failures_total", "Configuration candidates rejected as invalid.");
     }
@@ -68,6 +72,22 @@ public final class GatewayMetrics {
         }
     }
 
+    /** The cost of one answer; {@code usd} is {@code null} when the model has no price. */
+    public void cost(String model, java.math.BigDecimal usd) {
+        if (usd == null) {
+            count("brokle_unpriced_requests_total{model=\"" + escape(model) + "\"}", 1);
+        } else {
+            costUsd.computeIfAbsent("brokle_cost_usd_total{model=\"" + escape(model) + "\"}",
+                    k -> new java.util.concurrent.atomic.DoubleAdder()).add(usd.doubleValue());
+        }
+    }
+
+    /** One upstream attempt ended; {@code result} is a relay result label or {@code retried}. */
+    public void attempt(String provider, String deployment, String result) {
+        count("brokle_upstream_attempts_total{provider=\"" + escape(provider) + "\",deployment=\"" + escape(deployment)
+                + "\",result=\"" + result + "\"}", 1);
+    }
+
     public void upstreamLatency(String provider, long nanos) {
         observe("brokle_upstream_duration_seconds{provider=\"" + escape(provider) + "\"}", nanos);
     }
@@ -100,6 +120,8 @@ public final class GatewayMetrics {
         Map<String, Map<String, String>> byName = new TreeMap<>();
         counters.forEach((series, adder) -> byName.computeIfAbsent(name(series), k -> new TreeMap<>())
                 .put(series, Long.toString(adder.sum())));
+        costUsd.forEach((series, adder) -> byName.computeIfAbsent(name(series), k -> new TreeMap<>())
+                .put(series, String.format(Locale.ROOT, "%.10f", adder.sum())));
         byName.computeIfAbsent("brokle_active_requests", k -> new TreeMap<>())
                 .put("brokle_active_requests", Long.toString(activeRequests.get()));
         byName.computeIfAbsent("brokle_config_version", k -> new TreeMap<>())

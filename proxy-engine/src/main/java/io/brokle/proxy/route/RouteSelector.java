@@ -2,62 +2,136 @@ package io.brokle.proxy.route;
 
 import io.brokle.config.Deployment;
 import io.brokle.config.GatewaySnapshot;
+import io.brokle.config.Provider;
 import io.brokle.config.Route;
 import io.brokle.config.VirtualKey;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Chooses the deployment that serves a request: the route for the public model name, the
- * key's permission for it, then a weighted random pick among its usable deployments. Needs no
- * channel; the random source is injected so tests can fix it.
+ * Plans where a request may go: the route for the public model name, the key's permission for
+ * it, then the route's usable deployments in the order its strategy gives, followed by the
+ * deployments of its fallback routes. Deployments that asked to be left alone
+ * ({@code Retry-After}) or whose circuit breaker is open are left out. Needs no channel; the
+ * random source is injected so tests can fix it.
  */
 public final class RouteSelector {
-    /** Why no deployment could be chosen. */
+    /** Why no deployment could be planned. */
     public enum Refusal {
-        UNKNOWN_MODEL, MODEL_NOT_ALLOWED, NO_USABLE_DEPLOYMENT
+        UNKNOWN_MODEL, MODEL_NOT_ALLOWED, NO_USABLE_DEPLOYMENT, ALL_COOLING_DOWN, ALL_BREAKERS_OPEN
     }
 
-    /** Either a deployment or the reason there is none. */
-    public record Selection(Deployment deployment, Refusal refusal) {
+    /** One deployment a request may try, and the route it belongs to. */
+    public record Candidate(Deployment deployment, Provider provider, Route route) {
+    }
+
+    /**
+     * Either candidates in the order to try them, or the refusal.
+     *
+     * @param waitNanos with {@link Refusal#ALL_COOLING_DOWN}: how long until one may be called
+     */
+    public record Plan(List<Candidate> candidates, Route route, Refusal refusal, long waitNanos) {
         public boolean ok() {
-            return deployment != null;
+            return refusal == null;
         }
     }
 
     private final IntUnaryOperator random;
+    private final DeploymentHealth health;
 
     /** @param random given a bound {@code n > 0}, returns a number in {@code [0, n)} */
-    public RouteSelector(IntUnaryOperator random) {
+    public RouteSelector(IntUnaryOperator random, DeploymentHealth health) {
         this.random = random;
+        this.health = health;
     }
 
-    public Selection select(GatewaySnapshot snapshot, VirtualKey key, String model) {
+    public Plan plan(GatewaySnapshot snapshot, VirtualKey key, String model) {
         Route route = snapshot.routes().get(model);
         if (route == null) {
-            return new Selection(null, Refusal.UNKNOWN_MODEL);
+            return new Plan(List.of(), null, Refusal.UNKNOWN_MODEL, 0);
         }
         if (!key.allows(model)) {
-            return new Selection(null, Refusal.MODEL_NOT_ALLOWED);
+            return new Plan(List.of(), route, Refusal.MODEL_NOT_ALLOWED, 0);
         }
-        List<Deployment> usable = snapshot.usableDeployments(route);
-        if (usable.isEmpty()) {
-            return new Selection(null, Refusal.NO_USABLE_DEPLOYMENT);
-        }
-        if (usable.size() == 1) {
-            return new Selection(usable.get(0), null);
-        }
-        int total = 0;
-        for (Deployment d : usable) {
-            total += d.weight();
-        }
-        int pick = random.applyAsInt(total);
-        for (Deployment d : usable) {
-            pick -= d.weight();
-            if (pick < 0) {
-                return new Selection(d, null);
+        List<Candidate> ordered = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        addRoute(snapshot, route, ordered, seen);
+        for (String fallback : route.fallbacks()) {
+            Route r = snapshot.routes().get(fallback);
+            if (r != null) {
+                addRoute(snapshot, r, ordered, seen);
             }
         }
-        return new Selection(usable.get(usable.size() - 1), null);
+        if (ordered.isEmpty()) {
+            return new Plan(List.of(), route, Refusal.NO_USABLE_DEPLOYMENT, 0);
+        }
+        List<Candidate> available = new ArrayList<>(ordered.size());
+        long shortestWait = Long.MAX_VALUE;
+        boolean anyCooling = false;
+        for (Candidate c : ordered) {
+            long wait = health.coolingDownNanos(c.deployment().name());
+            if (wait > 0) {
+                anyCooling = true;
+                shortestWait = Math.min(shortestWait, wait);
+            } else if (health.breaker(c.deployment().name()).wouldAdmit()) {
+                available.add(c);
+            }
+        }
+        if (available.isEmpty()) {
+            return anyCooling ? new Plan(List.of(), route, Refusal.ALL_COOLING_DOWN, shortestWait)
+                    : new Plan(List.of(), route, Refusal.ALL_BREAKERS_OPEN, 0);
+        }
+        return new Plan(List.copyOf(available), route, null, 0);
+    }
+
+    private void addRoute(GatewaySnapshot snapshot, Route route, List<Candidate> out, Set<String> seen) {
+        List<Deployment> usable = new ArrayList<>(snapshot.usableDeployments(route));
+        usable.removeIf(d -> seen.contains(d.name()));
+        for (Deployment d : order(route, usable)) {
+            seen.add(d.name());
+            out.add(new Candidate(d, snapshot.providers().get(d.provider()), route));
+        }
+    }
+
+    private List<Deployment> order(Route route, List<Deployment> usable) {
+        return switch (route.strategy()) {
+            case PRIORITY -> usable;
+            case WEIGHTED -> weightedOrder(usable);
+            case LEAST_LATENCY -> sorted(usable, Comparator.comparingLong(d -> Math.max(0, health.latencyNanos(d.name()))));
+            case LEAST_IN_FLIGHT -> sorted(usable, Comparator.comparingInt(d -> health.inFlight(d.name())));
+        };
+    }
+
+    private static List<Deployment> sorted(List<Deployment> usable, Comparator<Deployment> by) {
+        List<Deployment> out = new ArrayList<>(usable);
+        out.sort(by);
+        return out;
+    }
+
+    /** A weighted random order: each position is drawn by weight among the deployments not yet placed. */
+    private List<Deployment> weightedOrder(List<Deployment> usable) {
+        if (usable.size() <= 1) {
+            return usable;
+        }
+        List<Deployment> left = new ArrayList<>(usable);
+        List<Deployment> out = new ArrayList<>(usable.size());
+        while (!left.isEmpty()) {
+            int total = 0;
+            for (Deployment d : left) {
+                total += d.weight();
+            }
+            int pick = random.applyAsInt(total);
+            int i = 0;
+            while (pick >= left.get(i).weight()) {
+                pick -= left.get(i).weight();
+                i++;
+            }
+            out.add(left.remove(i));
+        }
+        return out;
     }
 }

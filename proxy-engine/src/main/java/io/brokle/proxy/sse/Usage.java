@@ -10,4 +10,9 @@ package io.brokle.proxy.sse;
  */
 public record Usage(long promptTokens, long completionTokens, long cachedTokens, long reasoningTokens) {
     public static final Usage NONE = new Usage(0, 0, 0, 0);
+
+    /** The same counts as the price calculator reads them. */
+    public io.brokle.config.TokenUsage tokens() {
+        return new io.brokle.config.TokenUsage(promptTokens, completionTokens, cachedTokens, 0, reasoningTokens);
+    }
 }

@@ -14,6 +14,39 @@ final class ErrorDocuments {
     private ErrorDocuments() {
     }
 
+    /** The top-level {@code error.code} (or {@code error.type}) of an error document, or {@code null}. */
+    static String errorCode(ByteBuf body) {
+        try (java.io.InputStream in = new ByteBufInputStream(body.duplicate()); JsonParser p = JSON.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (name.equals("error") && v == JsonToken.START_OBJECT) {
+                    String code = null;
+                    String type = null;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        JsonToken fv = p.nextToken();
+                        if (fv == JsonToken.VALUE_STRING && field.equals("code")) {
+                            code = p.getText();
+                        } else if (fv == JsonToken.VALUE_STRING && field.equals("type")) {
+                            type = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    return code != null ? code : type;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Reads through a view; the buffer's indexes and reference count are untouched. */
     static boolean isErrorDocument(ByteBuf body) {
         try (java.io.InputStream in = new ByteBufInputStream(body.duplicate()); JsonParser p = JSON.createParser(in)) {

@@ -11,7 +11,11 @@ import io.brokle.proxy.http.Endpoint;
  * @param clientAskedUsage whether the client asked for the streamed usage chunk itself
  * @param accept           the client's {@code Accept} header, or {@code null}
  * @param closeAfter       whether the client connection closes after this answer (draining)
+ * @param attempt          which attempt this is for the client's request, from 1
  */
 public record RelayRequest(Endpoint endpoint, String requestId, boolean stream, boolean clientAskedUsage,
-                           String accept, boolean closeAfter) {
+                           String accept, boolean closeAfter, int attempt) {
+    public RelayRequest withAttempt(int n) {
+        return new RelayRequest(endpoint, requestId, stream, clientAskedUsage, accept, closeAfter, n);
+    }
 }

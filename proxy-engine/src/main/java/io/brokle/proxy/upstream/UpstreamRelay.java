@@ -1,5 +1,7 @@
 package io.brokle.proxy.upstream;
 
+import io.brokle.config.Cost;
+import io.brokle.config.CostCalculator;
 import io.brokle.proxy.http.ErrorResponses;
 import io.brokle.proxy.sse.SseEventKind;
 import io.brokle.proxy.sse.SseFrameSplitter;
@@ -28,6 +30,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -58,6 +62,8 @@ public final class UpstreamRelay {
     private final UpstreamTarget target;
     private final RelayRequest request;
     private final Consumer<RelayOutcome> whenDone;
+    private final AttemptPolicy policy;
+    private final CostCalculator costs;
     private final EventLoop loop;
     private final UsageTap tap = new UsageTap();
 
@@ -69,6 +75,10 @@ public final class UpstreamRelay {
     private SseFrameSplitter splitter;
     private boolean sawDone;
     private boolean flushPending;
+    private boolean sent;
+    private boolean answeredClient = true;
+    private long headNanos;
+    private Duration retryAfter;
     private long startNanos;
     private long sentNanos;
     private long firstByteNanos;
@@ -81,8 +91,10 @@ public final class UpstreamRelay {
      * @param body ownership passes to the relay
      */
     public UpstreamRelay(ChannelHandlerContext client, UpstreamPool pool, UpstreamTarget target, RelayRequest request,
-                         ByteBuf body, Consumer<RelayOutcome> whenDone) {
+                         ByteBuf body, AttemptPolicy policy, CostCalculator costs, Consumer<RelayOutcome> whenDone) {
         this.client = client;
+        this.policy = policy;
+        this.costs = costs;
         this.pool = pool;
         this.target = target;
         this.request = request;
@@ -131,7 +143,9 @@ public final class UpstreamRelay {
         state = State.WAITING_HEAD;
         sentNanos = System.nanoTime();
         upstream.writeAndFlush(out).addListener(w -> {
-            if (!w.isSuccess() && state == State.WAITING_HEAD) {
+            if (w.isSuccess()) {
+                sent = true;
+            } else if (state == State.WAITING_HEAD) {
                 failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_unavailable",
                         "Could not send the request to provider \"" + target.provider().name() + "\": "
                                 + describe(w.cause()));
@@ -174,6 +188,10 @@ public final class UpstreamRelay {
         }
         cancel(firstByteTimer);
         head = response;
+        sent = true;
+        headNanos = System.nanoTime() - startNanos;
+        retryAfter = RetryAfter.parse(response.headers().get("retry-after"), response.headers().get("retry-after-ms"),
+                java.time.Instant.now());
         lastActivityNanos = loop.ticker().nanoTime();
         idleTimer = schedule(target.provider().timeouts().idle(), this::onIdleCheck);
         String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
@@ -279,6 +297,13 @@ public final class UpstreamRelay {
         buffered = null;
         boolean success = status >= 200 && status < 300;
         boolean wellFormed = tap.inspectBody(answer);
+        if (!success && policy.retryInstead(new AttemptFailure(status, "upstream_error", true, true,
+                wellFormed ? ErrorDocuments.errorCode(answer) : null, retryAfter))) {
+            answer.release();
+            answeredClient = false;
+            finish(status, "upstream_error", HttpUtil.isKeepAlive(head));
+            return;
+        }
         if (!wellFormed || !success && !ErrorDocuments.isErrorDocument(answer)) {
             answer.release();
             String why = success
@@ -292,6 +317,9 @@ public final class UpstreamRelay {
         out.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.readableBytes());
         decorate(out);
+        if (success && tap.usage() != null) {
+            out.headers().set("x-brokle-cost-usd", costHeader(cost()));
+        }
         client.writeAndFlush(out);
         finish(status, success ? "ok" : "upstream_error", HttpUtil.isKeepAlive(head));
     }
@@ -308,6 +336,9 @@ public final class UpstreamRelay {
 
     private void decorate(HttpResponse out) {
         out.headers().set("x-request-id", request.requestId());
+        out.headers().set("x-brokle-provider", target.provider().name());
+        out.headers().set("x-brokle-deployment", target.deployment().name());
+        out.headers().setInt("x-brokle-attempts", request.attempt());
         if (request.closeAfter()) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
@@ -405,6 +436,11 @@ public final class UpstreamRelay {
             return;
         }
         closeUpstream();
+        if (policy.retryInstead(new AttemptFailure(status.code(), result, sent, false, null, null))) {
+            answeredClient = false;
+            finish(status.code(), result, false);
+            return;
+        }
         String type = status.code() == 504 ? "timeout_error" : "upstream_error";
         FullHttpResponse error = ErrorResponses.response(client.alloc(), status, message, type, null, result);
         decorate(error);
@@ -456,7 +492,18 @@ public final class UpstreamRelay {
             upstream = null;
         }
         long upstreamNanos = sentNanos == 0 ? 0 : System.nanoTime() - sentNanos;
-        whenDone.accept(new RelayOutcome(status, result, tap.usage(), upstreamNanos, firstByteNanos));
+        whenDone.accept(new RelayOutcome(status, result, tap.usage(), upstreamNanos, firstByteNanos, headNanos,
+                retryAfter, answeredClient, tap.usage() == null ? null : cost()));
+    }
+
+    /** What the reported usage costs at today's (UTC) prices. */
+    private Cost cost() {
+        return costs.cost(target.deployment(), target.provider(), tap.usage().tokens(), LocalDate.now(ZoneOffset.UTC));
+    }
+
+    /** Dollars with up to 10 decimals, or {@code unpriced}: an unknown price is never shown as 0. */
+    private static String costHeader(Cost cost) {
+        return cost.priced() ? cost.usd().stripTrailingZeros().toPlainString() : "unpriced";
     }
 
     private ScheduledFuture<?> schedule(Duration after, Runnable task) {
