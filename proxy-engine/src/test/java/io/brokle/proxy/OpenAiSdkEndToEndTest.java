@@ -232,7 +232,10 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void upstreamServerErrorReachesTheSdkWithTheUpstreamsMessage() {
-        upstream.enqueue(Behaviour.status(500, "server_error", "The model is overloaded, try again (upstream #42)."));
+        // The gateway retries a 500; one that persists through every attempt reaches the client.
+        for (int i = 0; i < io.brokle.config.Route.DEFAULT_MAX_ATTEMPTS; i++) {
+            upstream.enqueue(Behaviour.status(500, "server_error", "The model is overloaded, try again (upstream #42)."));
+        }
 
         InternalServerException e = assertThrows(InternalServerException.class,
                 () -> client.chat().completions().create(CHAT));

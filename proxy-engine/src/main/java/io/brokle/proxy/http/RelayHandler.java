@@ -91,7 +91,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         RelayRequest relayRequest = new RelayRequest(endpoint, ctx.channel().attr(GatewayState.REQUEST_ID).get(),
                 sniffed.stream(), sniffed.includeUsage(), request.headers().get(HttpHeaderNames.ACCEPT),
-                state.draining(), 1);
+                state.draining(), 1, 0);
         String model = sniffed.model();
         RoutedExchange exchange = new RoutedExchange(ctx, upstreams, plan, sniffed, request.content().retain(),
                 relayRequest, outcome -> relayFinished(ctx, endpoint, model, outcome));

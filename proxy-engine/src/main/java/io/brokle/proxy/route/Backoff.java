@@ -19,7 +19,7 @@ public final class Backoff {
     private final DoubleSupplier random;
 
     public Backoff(Duration initial, Duration max, double jitter, DoubleSupplier random) {
-        if (jitter < 0 || jitter > 1) {
+        if (!(jitter >= 0 && jitter <= 1)) {
             throw new IllegalArgumentException("jitter: " + jitter + " (expected: >= 0.0 and <= 1.0)");
         }
         this.initialNanos = initial.toNanos();

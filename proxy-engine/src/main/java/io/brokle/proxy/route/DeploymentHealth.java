@@ -61,7 +61,8 @@ public final class DeploymentHealth {
     /** The provider said to come back after {@code wait}: no request goes there before. */
     public void coolDown(String deployment, Duration wait) {
         long until = nanoClock.getAsLong() + wait.toNanos();
-        of(deployment).coolUntil.accumulateAndGet(until, (a, b) -> a == Long.MIN_VALUE ? b : Math.max(a, b));
+        // Compared by difference, as nanoTime values must be, so a wrapping clock cannot shorten a wait.
+        of(deployment).coolUntil.accumulateAndGet(until, (a, b) -> a == Long.MIN_VALUE || b - a > 0 ? b : a);
     }
 
     /** Average time to first byte, or -1 before the first sample. */

@@ -62,7 +62,8 @@ public final class RouteSelector {
         addRoute(snapshot, route, ordered, seen);
         for (String fallback : route.fallbacks()) {
             Route r = snapshot.routes().get(fallback);
-            if (r != null) {
+            // A fallback is another model: the key must be allowed to use it too.
+            if (r != null && key.allows(fallback)) {
                 addRoute(snapshot, r, ordered, seen);
             }
         }

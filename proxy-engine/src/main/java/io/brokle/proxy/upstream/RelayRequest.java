@@ -12,10 +12,12 @@ import io.brokle.proxy.http.Endpoint;
  * @param accept           the client's {@code Accept} header, or {@code null}
  * @param closeAfter       whether the client connection closes after this answer (draining)
  * @param attempt          which attempt this is for the client's request, from 1
+ * @param deadlineNanos    when the client's whole request must be over ({@link System#nanoTime()}),
+ *                         or 0 for no deadline beyond the provider's own total timeout
  */
 public record RelayRequest(Endpoint endpoint, String requestId, boolean stream, boolean clientAskedUsage,
-                           String accept, boolean closeAfter, int attempt) {
-    public RelayRequest withAttempt(int n) {
-        return new RelayRequest(endpoint, requestId, stream, clientAskedUsage, accept, closeAfter, n);
+                           String accept, boolean closeAfter, int attempt, long deadlineNanos) {
+    public RelayRequest withAttempt(int n, long deadline) {
+        return new RelayRequest(endpoint, requestId, stream, clientAskedUsage, accept, closeAfter, n, deadline);
     }
 }

@@ -86,7 +86,7 @@ public final class RoutedExchange {
         UpstreamTarget target = UpstreamTarget.of(c.provider(), c.deployment(), request.endpoint(),
                 upstreams.mocks().addressOf(c.provider()));
         ByteBuf attemptBody = BodyRewriter.rewrite(body.retainedDuplicate(), sniffed, c.deployment().model(), true);
-        current = new UpstreamRelay(client, upstreams.pool(), target, request.withAttempt(attempt), attemptBody,
+        current = new UpstreamRelay(client, upstreams.pool(), target, request.withAttempt(attempt, deadlineNanos), attemptBody,
                 this::retryInstead, upstreams.costs(), outcome -> attemptDone(c, outcome));
         current.start();
     }
@@ -103,8 +103,11 @@ public final class RoutedExchange {
         if (decision == RetryRule.Decision.GIVE_UP || attempt >= maxAttempts || System.nanoTime() >= deadlineNanos) {
             return false;
         }
-        int next = decision == RetryRule.Decision.NEXT_ROUTE ? nextRoute(failed) : nextAdmittedAfter(index);
-        if (next < 0 || !upstreams.health().trySpendRetry(failed.deployment().name())) {
+        boolean reroute = decision == RetryRule.Decision.NEXT_ROUTE;
+        int next = reroute ? nextRoute(failed) : nextAdmittedAfter(index);
+        // Moving to a fallback route after a context-window or policy error is a planned
+        // reroute, not pressure on a failing provider: it does not spend the retry budget.
+        if (next < 0 || !reroute && !upstreams.health().trySpendRetry(failed.deployment().name())) {
             if (next >= 0) {
                 upstreams.health().breaker(candidates.get(next).deployment().name()).onCancelled();
             }

@@ -105,7 +105,12 @@ public final class UpstreamRelay {
 
     public void start() {
         startNanos = System.nanoTime();
-        totalTimer = schedule(target.provider().timeouts().total(), this::onTotalTimeout);
+        long total = target.provider().timeouts().total().toNanos();
+        if (request.deadlineNanos() != 0) {
+            // A retry gets what is left of the client's request, never a fresh full allowance.
+            total = Math.max(0, Math.min(total, request.deadlineNanos() - startNanos));
+        }
+        totalTimer = loop.schedule(this::onTotalTimeout, total, TimeUnit.NANOSECONDS);
         Future<Channel> acquired = pool.acquire(loop, target);
         if (acquired.isDone()) {
             onAcquired(acquired);
@@ -422,8 +427,10 @@ public final class UpstreamRelay {
     }
 
     private void onTotalTimeout() {
-        String message = "Provider \"" + target.provider().name() + "\" did not finish within "
-                + human(target.provider().timeouts().total()) + ".";
+        String message = request.attempt() > 1
+                ? "Provider \"" + target.provider().name() + "\" did not finish before the request's deadline."
+                : "Provider \"" + target.provider().name() + "\" did not finish within "
+                        + human(target.provider().timeouts().total()) + ".";
         if (state == State.STREAMING) {
             endStreamWithError("upstream_timeout", message);
         } else if (state != State.DONE) {
