@@ -309,10 +309,12 @@ final class OpenAiMessagesToAnthropic {
 
     private static ObjectNode document(JsonNode file, String path) throws TranslationException {
         String fileData = Json.string(file, "file_data");
+        if (fileData == null && Json.present(file, "file_id")) {
+            throw new TranslationException("uploaded files (file_id) cannot be sent to Anthropic: send file_data",
+                    path + ".file_id");
+        }
         if (fileData == null) {
-            throw new TranslationException(Json.present(file, "file_id")
-                    ? "uploaded files (file_id) cannot be sent to Anthropic: send file_data" : "file.file_data is required",
-                    path + (Json.present(file, "file_id") ? ".file_id" : ".file_data"));
+            throw new TranslationException("file.file_data is required", path + ".file_data");
         }
         DataUrl data = DataUrl.parse(fileData);
         if (data == null || !"application/pdf".equals(data.mediaType())) {

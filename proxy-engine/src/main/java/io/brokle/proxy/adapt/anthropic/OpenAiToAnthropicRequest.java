@@ -266,7 +266,8 @@ public final class OpenAiToAnthropicRequest {
             }
             JsonNode parameters = function.get("parameters");
             if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-                throw new TranslationException("parameters must be a JSON schema object", path + ".function.parameters");
+                throw new TranslationException("parameters must be a JSON schema object",
+                        path + ".function.parameters");
             }
             out.set("input_schema", parameters != null && parameters.isObject() ? parameters.deepCopy()
                     : emptyObjectSchema());

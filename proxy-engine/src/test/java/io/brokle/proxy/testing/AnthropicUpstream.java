@@ -1,0 +1,197 @@
+package io.brokle.proxy.testing;
+
+import io.brokle.proxy.netty.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fake Anthropic Messages API for tests: a real HTTP/1.1 server on
+ * {@code 127.0.0.1:<free port>} that answers {@code POST /v1/messages} in Anthropic's wire
+ * format, streamed ({@code event: ...} / {@code data: ...} lines, with {@code ping}) and not.
+ * <pre>
+ *   try (AnthropicUpstream upstream = AnthropicUpstream.start()) {
+ *       upstream.overloadNext();
+ *       ... send a request to upstream.baseUrl() + "/v1/messages" with x-api-key: upstream.apiKey() ...
+ *   }
+ * </pre>
+ * Requests need {@code x-api-key} equal to {@link #apiKey()} (else 401
+ * {@code authentication_error}) and an {@code anthropic-version} header (else 400
+ * {@code invalid_request_error}); a body without {@code model}, {@code max_tokens} or
+ * {@code messages} gets 400 as well. Answers are deterministic
+ * ({@link AnthropicUpstreamAnswer}): text that echoes the last user message, a
+ * {@code tool_use} block when the request has tools and the last user message says "use the
+ * tool" (or {@code tool_choice} forces a tool), a thinking block when thinking is enabled, and
+ * usage with prompt-cache counts when the request has {@code cache_control} markers (the first
+ * request with a given prefix writes the cache, later ones read it). Each request takes the next
+ * scripted failure, if any ({@link #failNext}, {@link #overloadNext}, {@link #dropNextAfterEvents}).
+ *
+ * <p>Records every request. Owns a one-thread event loop group, its server channel and every
+ * accepted connection; {@link #close()} ends them all. Thread-safe.
+ */
+public final class AnthropicUpstream implements AutoCloseable {
+    /** The key {@link #start()} expects in {@code x-api-key}. */
+    public static final String API_KEY = "sk-ant-mock-0123456789";
+    /** The {@code anthropic-version} clients send today. */
+    public static final String VERSION = "2023-06-01";
+    static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+    /** A scripted answer for one request. */
+    sealed interface Script {
+        record Fail(int status, String type, String message) implements Script {
+        }
+
+        record DropAfterEvents(int events) implements Script {
+        }
+    }
+
+    private final String apiKey;
+    private final Queue<Script> script = new ConcurrentLinkedQueue<>();
+    private final List<RecordedRequest> recorded = new ArrayList<>();
+    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+    private final Map<String, Long> promptCache = new HashMap<>();
+    private final Transport transport = Transport.detect();
+    private final EventLoopGroup group;
+    private final ChannelGroup connections =
+            new DefaultChannelGroup("anthropic-upstream", GlobalEventExecutor.INSTANCE);
+    private Channel serverChannel;
+
+    private AnthropicUpstream(String apiKey) {
+        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+        this.group = transport.newGroup(1, "anthropic-upstream");
+    }
+
+    /** Starts with {@link #API_KEY}. */
+    public static AnthropicUpstream start() {
+        return start(API_KEY);
+    }
+
+    public static AnthropicUpstream start(String apiKey) {
+        AnthropicUpstream upstream = new AnthropicUpstream(apiKey);
+        try {
+            upstream.bind();
+        } catch (RuntimeException e) {
+            upstream.group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        return upstream;
+    }
+
+    private void bind() {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        connections.add(channel);
+                        channel.pipeline()
+                                .addLast("http-codec", new HttpServerCodec())
+                                .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                                .addLast("anthropic", new AnthropicUpstreamHandler(AnthropicUpstream.this));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind("127.0.0.1", 0).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("anthropic upstream cannot listen", bound.cause());
+        }
+        serverChannel = bound.channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT}, Anthropic's base URL form: clients append {@code /v1/messages}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** The next request gets {@code status} with an Anthropic error of {@code type} and {@code message}. */
+    public void failNext(int status, String type, String message) {
+        script.add(new Script.Fail(status, Objects.requireNonNull(type, "type"),
+                Objects.requireNonNull(message, "message")));
+    }
+
+    /** The next request gets 529 {@code overloaded_error}, as Anthropic answers under load. */
+    public void overloadNext() {
+        failNext(529, "overloaded_error", "Overloaded");
+    }
+
+    /**
+     * The next request, if streamed, gets its first {@code events} events and then the
+     * connection closes (no terminal chunk); if not streamed, the connection closes unanswered.
+     */
+    public void dropNextAfterEvents(int events) {
+        if (events < 0) {
+            throw new IllegalArgumentException("events: " + events + " (expected: >= 0)");
+        }
+        script.add(new Script.DropAfterEvents(events));
+    }
+
+    /** Every request received so far, oldest first. */
+    public List<RecordedRequest> requests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
+    }
+
+    /** The oldest request not yet taken, waiting up to {@code timeout}; null if none came. */
+    public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
+        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Closes the server, every connection, and the event loop; waits for all of it. */
+    @Override
+    public void close() {
+        try {
+            serverChannel.close().awaitUninterruptibly();
+            connections.close().awaitUninterruptibly();
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    Script nextScript() {
+        return script.poll();
+    }
+
+    void record(RecordedRequest request) {
+        synchronized (recorded) {
+            recorded.add(request);
+        }
+        untaken.add(request);
+    }
+
+    /** True when {@code prefixKey} was cached before; caches it either way. */
+    boolean cacheHit(String prefixKey, long tokens) {
+        synchronized (promptCache) {
+            return promptCache.put(prefixKey, tokens) != null;
+        }
+    }
+}
