@@ -294,6 +294,7 @@ public final class PriceTable {
         }
         return switch (provider.kind()) {
             case AZURE -> "azure";
+            case ANTHROPIC -> "anthropic";
             case MOCK -> "mock";
             case OPENAI -> {
                 String host = provider.baseUrl().getHost();

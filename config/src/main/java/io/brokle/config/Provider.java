@@ -13,7 +13,8 @@ import java.util.Objects;
  *                   {@code null} for {@code mock}
  * @param apiKey     the credential sent upstream, or {@code null} when the provider needs none
  *                   (vLLM, Ollama). Never logged: {@link #toString()} redacts it.
- * @param apiVersion Azure's {@code api-version} query parameter; {@code null} for other kinds
+ * @param apiVersion Azure's {@code api-version} query parameter, or Anthropic's {@code anthropic-version}
+ *                   header ({@code null}: {@value #DEFAULT_ANTHROPIC_VERSION}); {@code null} for other kinds
  * @param enabled    false when the configured credential resolved to an empty value (its
  *                   environment variable is not set): its deployments are not used
  * @param timeouts   upstream time limits
@@ -24,6 +25,8 @@ import java.util.Objects;
  */
 public record Provider(String name, ProviderKind kind, URI baseUrl, String apiKey, String apiVersion,
                        boolean enabled, UpstreamTimeouts timeouts, MockOptions mock, String priceFamily) {
+    public static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+
     public Provider {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");

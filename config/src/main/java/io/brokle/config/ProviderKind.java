@@ -11,6 +11,11 @@ public enum ProviderKind {
     OPENAI("openai"),
     /** Azure OpenAI: {@code /openai/deployments/{model}/...?api-version=}, credentials in {@code api-key}. */
     AZURE("azure"),
+    /**
+     * Anthropic's Messages API ({@code /v1/messages}, {@code x-api-key}, {@code anthropic-version});
+     * OpenAI-format requests are translated both ways.
+     */
+    ANTHROPIC("anthropic"),
     /** The built-in deterministic provider for dry runs and load tests; needs no network or key. */
     MOCK("mock");
 

@@ -180,7 +180,7 @@ public final class SnapshotCodec {
                 yield new Provider(name, kind, null, null, null, enabled, timeouts, readMock(p.object("mock")),
                         priceFamily);
             }
-            case OPENAI, AZURE -> {
+            case OPENAI, AZURE, ANTHROPIC -> {
                 if (p.has("mock")) {
                     p.problem(p.childPath("mock") + ": only for kind mock (remove it)");
                 }
@@ -192,8 +192,11 @@ public final class SnapshotCodec {
                 if (kind == ProviderKind.AZURE && !p.has("apiKey")) {
                     p.problem(p.childPath("apiKey") + ": missing (required for kind azure)");
                 }
+                if (kind == ProviderKind.ANTHROPIC && !p.has("apiKey")) {
+                    p.problem(p.childPath("apiKey") + ": missing (required for kind anthropic)");
+                }
                 if (kind == ProviderKind.OPENAI && apiVersion != null) {
-                    p.problem(p.childPath("apiVersion") + ": only for kind azure (remove it)");
+                    p.problem(p.childPath("apiVersion") + ": only for kinds azure and anthropic (remove it)");
                 }
                 yield baseUrl == null ? null
                         : new Provider(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, null, priceFamily);

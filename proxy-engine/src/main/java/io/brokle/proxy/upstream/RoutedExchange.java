@@ -1,6 +1,15 @@
 package io.brokle.proxy.upstream;
 
+import io.brokle.config.ProviderKind;
+import io.brokle.proxy.adapt.AnthropicAdapter;
+import io.brokle.proxy.adapt.ResponseTranslator;
+import io.brokle.proxy.adapt.TranslatedAttempt;
+import io.brokle.proxy.adapt.anthropic.TranslationException;
 import io.brokle.proxy.http.BodyRewriter;
+import io.brokle.proxy.http.Endpoint;
+import io.brokle.proxy.http.ErrorResponses;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.brokle.proxy.http.SniffedRequest;
 import io.brokle.proxy.route.CircuitBreaker;
 import io.brokle.proxy.route.RetryRule;
@@ -85,10 +94,39 @@ public final class RoutedExchange {
         upstreams.health().started(c.deployment().name());
         UpstreamTarget target = UpstreamTarget.of(c.provider(), c.deployment(), request.endpoint(),
                 upstreams.mocks().addressOf(c.provider()));
-        ByteBuf attemptBody = BodyRewriter.rewrite(body.retainedDuplicate(), sniffed, c.deployment().model(), true);
+        ByteBuf attemptBody;
+        ResponseTranslator translator = null;
+        if (c.provider().kind() == ProviderKind.ANTHROPIC) {
+            try {
+                if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
+                    throw new TranslationException("Provider \"" + c.provider().name() + "\" (Anthropic) does not offer "
+                            + request.endpoint().path() + ".", null);
+                }
+                TranslatedAttempt translated = AnthropicAdapter.prepare(body, c.deployment().model(), client.alloc());
+                attemptBody = translated.body();
+                translator = translated.translator();
+            } catch (TranslationException e) {
+                refuseUntranslatable(c, e);
+                return;
+            }
+        } else {
+            attemptBody = BodyRewriter.rewrite(body.retainedDuplicate(), sniffed, c.deployment().model(), true);
+        }
         current = new UpstreamRelay(client, upstreams.pool(), target, request.withAttempt(attempt, deadlineNanos), attemptBody,
-                this::retryInstead, upstreams.costs(), outcome -> attemptDone(c, outcome));
+                translator, this::retryInstead, upstreams.costs(), outcome -> attemptDone(c, outcome));
         current.start();
+    }
+
+    /** The request cannot be expressed for this provider: the client gets the reason, the provider nothing. */
+    private void refuseUntranslatable(Candidate c, TranslationException e) {
+        upstreams.health().finished(c.deployment().name());
+        upstreams.health().breaker(c.deployment().name()).onCancelled();
+        HttpResponseStatus status = HttpResponseStatus.valueOf(e.status());
+        FullHttpResponse r = ErrorResponses.response(client.alloc(), status, e.getMessage(), e.type(), e.param(), e.code());
+        r.headers().set("x-request-id", request.requestId());
+        client.writeAndFlush(r);
+        finish(new RoutedOutcome(new RelayOutcome(status.code(), status.code() == 400 ? "bad_request" : "upstream_malformed",
+                null, 0, 0, 0, null, true, null), c, attempt));
     }
 
     /** Called by the relay, synchronously, when its attempt failed before answering the client. */

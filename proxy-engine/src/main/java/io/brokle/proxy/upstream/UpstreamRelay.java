@@ -2,6 +2,7 @@ package io.brokle.proxy.upstream;
 
 import io.brokle.config.Cost;
 import io.brokle.config.CostCalculator;
+import io.brokle.proxy.adapt.ResponseTranslator;
 import io.brokle.proxy.http.ErrorResponses;
 import io.brokle.proxy.sse.SseEventKind;
 import io.brokle.proxy.sse.SseFrameSplitter;
@@ -64,6 +65,7 @@ public final class UpstreamRelay {
     private final Consumer<RelayOutcome> whenDone;
     private final AttemptPolicy policy;
     private final CostCalculator costs;
+    private final ResponseTranslator translator;
     private final EventLoop loop;
     private final UsageTap tap = new UsageTap();
 
@@ -88,11 +90,15 @@ public final class UpstreamRelay {
     private ScheduledFuture<?> totalTimer;
 
     /**
-     * @param body ownership passes to the relay
+     * @param body       ownership passes to the relay
+     * @param translator turns a translated provider's answers into OpenAI's format; {@code null}
+     *                   for OpenAI-format providers, whose answers pass as they are
      */
     public UpstreamRelay(ChannelHandlerContext client, UpstreamPool pool, UpstreamTarget target, RelayRequest request,
-                         ByteBuf body, AttemptPolicy policy, CostCalculator costs, Consumer<RelayOutcome> whenDone) {
+                         ByteBuf body, ResponseTranslator translator, AttemptPolicy policy, CostCalculator costs,
+                         Consumer<RelayOutcome> whenDone) {
         this.client = client;
+        this.translator = translator;
         this.policy = policy;
         this.costs = costs;
         this.pool = pool;
@@ -142,8 +148,8 @@ public final class UpstreamRelay {
         h.set(HttpHeaderNames.ACCEPT, request.accept() != null ? request.accept()
                 : request.stream() ? "text/event-stream" : "application/json");
         h.set(HttpHeaderNames.USER_AGENT, "brokle");
-        if (target.authHeaderName() != null) {
-            h.set(target.authHeaderName(), target.authHeaderValue());
+        for (var header : target.headers()) {
+            h.set(header.getKey(), header.getValue());
         }
         state = State.WAITING_HEAD;
         sentNanos = System.nanoTime();
@@ -222,7 +228,8 @@ public final class UpstreamRelay {
         lastActivityNanos = loop.ticker().nanoTime();
         boolean last = content instanceof LastHttpContent;
         boolean broken = content.decoderResult().isFailure();
-        ByteBuf events = splitter.split(content.content(), this::keepEvent);
+        ByteBuf events = translator == null ? splitter.split(content.content(), this::keepEvent)
+                : translateEvents(content.content());
         if (events.isReadable()) {
             if (firstByteNanos == 0) {
                 firstByteNanos = System.nanoTime() - startNanos;
@@ -267,6 +274,26 @@ public final class UpstreamRelay {
         }
     }
 
+    /** A translated provider's events, as the OpenAI events the client gets (kept by the same rules). */
+    private ByteBuf translateEvents(ByteBuf chunk) {
+        java.util.List<String> translated = new java.util.ArrayList<>();
+        splitter.split(chunk, event -> {
+            translated.addAll(translator.event(event));
+            return false;
+        }).release();
+        if (translated.isEmpty()) {
+            return io.netty.buffer.Unpooled.EMPTY_BUFFER;
+        }
+        ByteBuf out = client.alloc().buffer();
+        for (String event : translated) {
+            ByteBuf bytes = io.netty.buffer.Unpooled.wrappedBuffer(event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (keepEvent(bytes)) {
+                out.writeBytes(bytes);
+            }
+        }
+        return out;
+    }
+
     private boolean keepEvent(ByteBuf event) {
         SseEventKind kind = tap.inspectEvent(event);
         if (kind == SseEventKind.DONE) {
@@ -301,6 +328,25 @@ public final class UpstreamRelay {
         ByteBuf answer = buffered;
         buffered = null;
         boolean success = status >= 200 && status < 300;
+        if (translator != null) {
+            try {
+                byte[] translated;
+                if (success) {
+                    translated = translator.answer(answer);
+                } else {
+                    var error = translator.error(status, answer);
+                    status = error.status();
+                    translated = error.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                answer.release();
+                answer = client.alloc().buffer(translated.length).writeBytes(translated);
+            } catch (io.brokle.proxy.adapt.anthropic.TranslationException e) {
+                answer.release();
+                failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_malformed", e.getMessage());
+                return;
+            }
+        }
+        HttpResponseStatus answerStatus = HttpResponseStatus.valueOf(status);
         boolean wellFormed = tap.inspectBody(answer);
         if (!success && policy.retryInstead(new AttemptFailure(status, "upstream_error", true, true,
                 wellFormed ? ErrorDocuments.errorCode(answer) : null, retryAfter))) {
@@ -317,7 +363,7 @@ public final class UpstreamRelay {
             failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_malformed", why);
             return;
         }
-        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, head.status(), answer);
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answerStatus, answer);
         copyPassThroughHeaders(head.headers(), out.headers());
         out.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.readableBytes());
@@ -344,6 +390,9 @@ public final class UpstreamRelay {
         out.headers().set("x-brokle-provider", target.provider().name());
         out.headers().set("x-brokle-deployment", target.deployment().name());
         out.headers().setInt("x-brokle-attempts", request.attempt());
+        if (translator != null && translator.droppedParams() != null) {
+            out.headers().set("x-brokle-dropped-params", translator.droppedParams());
+        }
         if (request.closeAfter()) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Where and how one request goes upstream, computed only from configuration: nothing a client
@@ -17,13 +19,12 @@ import java.nio.charset.StandardCharsets;
  * @param port            the port
  * @param hostHeader      the {@code Host} header value
  * @param uri             the request target (path and query)
- * @param authHeaderName  the credential header, or {@code null} when the provider needs none
- * @param authHeaderValue the credential; never logged
+ * @param headers         headers the provider needs (credential, API version); values never logged
  * @param provider        the provider
  * @param deployment      the deployment
  */
 public record UpstreamTarget(boolean tls, String host, int port, String hostHeader, String uri,
-                             String authHeaderName, String authHeaderValue, Provider provider, Deployment deployment) {
+                             List<Map.Entry<String, String>> headers, Provider provider, Deployment deployment) {
 
     /** The pool key: connections are shared by requests to the same scheme, host and port. */
     public String poolKey() {
@@ -44,25 +45,27 @@ public record UpstreamTarget(boolean tls, String host, int port, String hostHead
         return switch (provider.kind()) {
             case MOCK -> new UpstreamTarget(false, mockAddress.getHostString(), mockAddress.getPort(),
                     mockAddress.getHostString() + ":" + mockAddress.getPort(), "/v1/" + endpoint.upstreamSuffix(),
-                    null, null, provider, deployment);
+                    List.of(), provider, deployment);
             case OPENAI -> http(provider, deployment, path(provider.baseUrl()) + "/" + endpoint.upstreamSuffix(),
-                    provider.apiKey() == null ? null : "authorization",
-                    provider.apiKey() == null ? null : "Bearer " + provider.apiKey());
+                    provider.apiKey() == null ? List.of() : List.of(Map.entry("authorization", "Bearer " + provider.apiKey())));
             case AZURE -> http(provider, deployment, path(provider.baseUrl()) + "/openai/deployments/"
                             + URLEncoder.encode(deployment.model(), StandardCharsets.UTF_8) + "/"
                             + endpoint.upstreamSuffix() + "?api-version="
                             + URLEncoder.encode(provider.apiVersion(), StandardCharsets.UTF_8),
-                    "api-key", provider.apiKey());
+                    List.of(Map.entry("api-key", provider.apiKey())));
+            case ANTHROPIC -> http(provider, deployment, path(provider.baseUrl()) + "/v1/messages",
+                    List.of(Map.entry("x-api-key", provider.apiKey()), Map.entry("anthropic-version",
+                            provider.apiVersion() != null ? provider.apiVersion() : Provider.DEFAULT_ANTHROPIC_VERSION)));
         };
     }
 
-    private static UpstreamTarget http(Provider provider, Deployment deployment, String uri, String authName,
-                                       String authValue) {
+    private static UpstreamTarget http(Provider provider, Deployment deployment, String uri,
+                                       List<Map.Entry<String, String>> headers) {
         URI base = provider.baseUrl();
         boolean tls = base.getScheme().equals("https");
         int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
         String hostHeader = base.getPort() > 0 ? base.getHost() + ":" + base.getPort() : base.getHost();
-        return new UpstreamTarget(tls, base.getHost(), port, hostHeader, uri, authName, authValue, provider, deployment);
+        return new UpstreamTarget(tls, base.getHost(), port, hostHeader, uri, headers, provider, deployment);
     }
 
     private static String path(URI base) {
