@@ -377,7 +377,7 @@ class SnapshotCodecProblemsTest {
 
     @Test
     void unknownKindListsTheKnownOnes() {
-        assertEquals(List.of("providers[0].kind: unknown kind \"bedrock\" (expected one of: openai, azure, mock)"),
+        assertEquals(List.of("providers[0].kind: unknown kind \"bedrock\" (expected one of: openai, azure, anthropic, mock)"),
                 Yaml.problems("providers:\n  - name: p\n    kind: bedrock\n"));
     }
 
@@ -463,7 +463,7 @@ class SnapshotCodecProblemsTest {
 
         assertEquals(List.of(
                 "providers[0].mock: only for kind mock (remove it)",
-                "providers[0].apiVersion: only for kind azure (remove it)"), problems);
+                "providers[0].apiVersion: only for kinds azure and anthropic (remove it)"), problems);
     }
 
     @Test
@@ -658,5 +658,11 @@ class SnapshotCodecProblemsTest {
                     tenant: a/b/c
                     expiresAt: "2027-01-31"
                 """.formatted(HASH_A)), "keys[0].expiresAt: \"2027-01-31\"");
+    }
+
+    @Test
+    void anthropicNeedsAnApiKey() {
+        assertEquals(List.of("providers[0].apiKey: missing (required for kind anthropic)"),
+                Yaml.problems("providers:\n  - {name: p, kind: anthropic, baseUrl: https://api.anthropic.com}\n"));
     }
 }
