@@ -54,7 +54,12 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
             error(ctx, request, 404, "not_found_error", "Not Found");
             return;
         }
+        // The API takes the key as x-api-key, or as a Bearer token (what the official Java SDK sends).
         String key = request.headers().get("x-api-key");
+        String authorization = request.headers().get("authorization");
+        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = authorization.substring(7).trim();
+        }
         if (key == null) {
             error(ctx, request, 401, "authentication_error", "x-api-key header is required");
             return;
