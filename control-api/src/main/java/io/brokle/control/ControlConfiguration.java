@@ -1,0 +1,91 @@
+package io.brokle.control;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jetty.ConnectorFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+
+/**
+ * The control plane's configuration, read from YAML ({@code control-api/control.yml}).
+ *
+ * <p>A Jackson bean because Dropwizard needs one. Its defaults are the embedded setup, the same
+ * as the shipped file: an H2 file under {@code data/}, the API on 127.0.0.1:8081 and the admin
+ * port on 127.0.0.1:8082 (the proxy has 8080), migrations applied at start.
+ */
+public final class ControlConfiguration extends Configuration {
+    /**
+     * The embedded database: an H2 file set up to speak PostgreSQL's dialect, fold unquoted
+     * names to lower case, and sort nulls last as PostgreSQL does, so the same migrations and
+     * queries run on both.
+     */
+    public static final String H2_SETTINGS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    /** The embedded database file, {@code ./data/brokle-control.mv.db}, with {@link #H2_SETTINGS}. */
+    public static final String EMBEDDED_DATABASE_URL = "jdbc:h2:file:./data/brokle-control" + H2_SETTINGS;
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8081;
+    public static final int DEFAULT_ADMIN_PORT = 8082;
+
+    @Valid
+    @NotNull
+    private DataSourceFactory database = embeddedDatabase();
+
+    private boolean migrateOnStart = true;
+
+    public ControlConfiguration() {
+        DefaultServerFactory server = new DefaultServerFactory();
+        server.setApplicationConnectors(List.of(loopback(DEFAULT_PORT)));
+        server.setAdminConnectors(List.of(loopback(DEFAULT_ADMIN_PORT)));
+        setServerFactory(server);
+    }
+
+    /** The control plane's database: PostgreSQL in production, an H2 file by default. */
+    @JsonProperty("database")
+    public DataSourceFactory getDatabase() {
+        return database;
+    }
+
+    @JsonProperty("database")
+    public void setDatabase(DataSourceFactory database) {
+        this.database = database;
+    }
+
+    /**
+     * Whether the server applies pending migrations before it opens its ports (default true).
+     * Control-api nodes sharing a PostgreSQL database take turns through an advisory lock. With
+     * false, run {@code db up} yourself; {@code /health/db} reports pending migrations.
+     */
+    @JsonProperty("migrateOnStart")
+    public boolean isMigrateOnStart() {
+        return migrateOnStart;
+    }
+
+    @JsonProperty("migrateOnStart")
+    public void setMigrateOnStart(boolean migrateOnStart) {
+        this.migrateOnStart = migrateOnStart;
+    }
+
+    private static DataSourceFactory embeddedDatabase() {
+        DataSourceFactory database = new DataSourceFactory();
+        database.setDriverClass("org.h2.Driver");
+        database.setUrl(EMBEDDED_DATABASE_URL);
+        database.setUser("brokle");
+        database.setPassword("");
+        // One process owns an H2 file: a few connections are plenty.
+        database.setInitialSize(1);
+        database.setMinSize(1);
+        database.setMaxSize(8);
+        return database;
+    }
+
+    private static ConnectorFactory loopback(int port) {
+        HttpConnectorFactory connector = new HttpConnectorFactory();
+        connector.setBindHost(DEFAULT_HOST);
+        connector.setPort(port);
+        return connector;
+    }
+}

@@ -1,0 +1,3 @@
+drop table environments;
+drop table projects;
+drop table organizations;

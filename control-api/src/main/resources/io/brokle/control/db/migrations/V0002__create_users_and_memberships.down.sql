@@ -1,0 +1,2 @@
+drop table memberships;
+drop table users;

@@ -1,0 +1,1 @@
+create table gizmos (id bigint primary key);
