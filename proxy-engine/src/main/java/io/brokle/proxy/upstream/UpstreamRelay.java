@@ -4,18 +4,14 @@ import io.brokle.config.Cost;
 import io.brokle.config.CostCalculator;
 import io.brokle.proxy.adapt.ResponseTranslator;
 import io.brokle.proxy.http.ErrorResponses;
-import io.brokle.proxy.sse.SseEventKind;
 import io.brokle.proxy.sse.SseFrameSplitter;
 import io.brokle.proxy.sse.UsageTap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,13 +20,14 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
@@ -39,17 +36,22 @@ import java.util.function.Consumer;
 
 /**
  * Relays one request to one upstream and its answer back to the client, on the client's event
- * loop. Streamed answers ({@code text/event-stream}) are cut into whole events and written to
- * the client as they arrive, with usage read on the way and the upstream paused while the
- * client cannot keep up. Any other answer is collected whole (bounded), checked, and written
- * at once, so that a malformed or non-OpenAI answer becomes a clean 502 instead of garbage.
+ * loop. The relay takes a pooled connection, writes the request, reads the response head and
+ * hands the rest of the answer to the class that writes it: a successful
+ * {@code text/event-stream} to a {@link StreamedAnswer} (events relayed as they arrive), any
+ * other answer to a {@link BufferedAnswer} (collected whole, checked, written at once). It owns
+ * the first-byte, idle and total timers, the failure paths, cancellation, and the
+ * {@link RelayOutcome} it reports once, when the attempt ends.
  *
  * <p>Failure before anything reached the client is an OpenAI error response (502, or 504 for
- * timeouts). Failure after a stream started ends it with a terminal {@code data: {"error":...}}
- * event and no {@code [DONE]}, so a client never mistakes a cut answer for a whole one.
+ * timeouts), unless the {@link AttemptPolicy} retries instead, in which case nothing is written.
+ * Failure after a stream started ends it with a terminal {@code data: {"error":...}} event and no
+ * {@code [DONE]}, so a client never mistakes a cut answer for a whole one.
  *
- * <p>Ownership: the relay owns the request body until it is written upstream, every response
- * part it is handed, and the buffers it accumulates; each path ends in write or release. The
+ * <p>Ownership: the relay owns the request body until it is written upstream, and every response
+ * part {@link UpstreamResponseHandler} hands it: the head is consumed here, content passes to
+ * the answer in progress (or is released once the relay is done). Each path ends in write or
+ * release; {@link #finish} closes the answer in progress, releasing what it still holds. The
  * upstream connection returns to the pool only after an answer ended cleanly.
  */
 public final class UpstreamRelay {
@@ -66,6 +68,7 @@ public final class UpstreamRelay {
     private final AttemptPolicy policy;
     private final CostCalculator costs;
     private final ResponseTranslator translator;
+    private final AnswerHeaders answerHeaders;
     private final EventLoop loop;
     private final UsageTap tap = new UsageTap();
 
@@ -73,10 +76,8 @@ public final class UpstreamRelay {
     private State state = State.CONNECTING;
     private Channel upstream;
     private HttpResponse head;
-    private CompositeByteBuf buffered;
-    private SseFrameSplitter splitter;
-    private boolean sawDone;
-    private boolean flushPending;
+    private StreamedAnswer streamed;
+    private BufferedAnswer buffered;
     private boolean sent;
     private boolean answeredClient = true;
     private long headNanos;
@@ -107,6 +108,7 @@ public final class UpstreamRelay {
         this.body = body;
         this.whenDone = whenDone;
         this.loop = client.channel().eventLoop();
+        this.answerHeaders = new AnswerHeaders(request, target, translator);
     }
 
     public void start() {
@@ -134,7 +136,8 @@ public final class UpstreamRelay {
         }
         if (!acquired.isSuccess()) {
             failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_unavailable",
-                    "Could not connect to provider \"" + target.provider().name() + "\": " + describe(acquired.cause()));
+                    "Could not connect to provider \"" + target.provider().name() + "\": "
+                            + FailureText.describe(acquired.cause()));
             return;
         }
         upstream = acquired.getNow();
@@ -159,7 +162,7 @@ public final class UpstreamRelay {
             } else if (state == State.WAITING_HEAD) {
                 failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_unavailable",
                         "Could not send the request to provider \"" + target.provider().name() + "\": "
-                                + describe(w.cause()));
+                                + FailureText.describe(w.cause()));
             }
         });
         firstByteTimer = schedule(target.provider().timeouts().firstByte(), this::onFirstByteTimeout);
@@ -190,7 +193,7 @@ public final class UpstreamRelay {
             ReferenceCountUtil.release(msg);
             failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_malformed",
                     "Provider \"" + target.provider().name() + "\" sent an invalid HTTP response: "
-                            + describe(response.decoderResult().cause()));
+                            + FailureText.describe(response.decoderResult().cause()));
             return;
         }
         if (response.status().code() == 100) {
@@ -202,22 +205,23 @@ public final class UpstreamRelay {
         sent = true;
         headNanos = System.nanoTime() - startNanos;
         retryAfter = RetryAfter.parse(response.headers().get("retry-after"), response.headers().get("retry-after-ms"),
-                java.time.Instant.now());
+                Instant.now());
         lastActivityNanos = loop.ticker().nanoTime();
         idleTimer = schedule(target.provider().timeouts().idle(), this::onIdleCheck);
         String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-        boolean success = response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.SUCCESS;
+        boolean success = response.status().codeClass() == HttpStatusClass.SUCCESS;
         if (success && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
             state = State.STREAMING;
-            splitter = new SseFrameSplitter(SseFrameSplitter.DEFAULT_MAX_EVENT_BYTES);
-            client.write(streamHead(response));
-            flushPending = true;
+            streamed = new StreamedAnswer(this, client, upstream, response, request.clientAskedUsage(), translator, tap,
+                    answerHeaders);
+            streamed.writeHead();
             if (msg instanceof HttpContent content) {
                 onStreamContent(content);
             }
         } else {
             state = State.BUFFERING;
-            buffered = client.alloc().compositeBuffer(64);
+            buffered = new BufferedAnswer(this, client, response, translator, tap, answerHeaders,
+                    target.provider().name());
             if (msg instanceof HttpContent content) {
                 onBufferedContent(content);
             }
@@ -226,185 +230,18 @@ public final class UpstreamRelay {
 
     private void onStreamContent(HttpContent content) {
         lastActivityNanos = loop.ticker().nanoTime();
-        boolean last = content instanceof LastHttpContent;
-        boolean broken = content.decoderResult().isFailure();
-        ByteBuf events = translator == null ? splitter.split(content.content(), this::keepEvent)
-                : translateEvents(content.content());
-        if (events.isReadable()) {
-            if (firstByteNanos == 0) {
-                firstByteNanos = System.nanoTime() - startNanos;
-            }
-            client.write(new DefaultHttpContent(events));
-            flushPending = true;
-        } else {
-            events.release();
-        }
-        if (broken) {
-            endStreamWithError("upstream_truncated", "The provider's stream was cut off: "
-                    + describe(content.decoderResult().cause()));
-            return;
-        }
-        if (last) {
-            if (!sawDone) {
-                // A stream that ends without [DONE] was cut (some upstreams end by closing the
-                // connection, which HTTP reports as a normal end): never pass it off as whole.
-                endStreamWithError("upstream_truncated", "The provider's stream ended before [DONE].");
-                return;
-            }
-            client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0);
-            return;
-        }
-        if (!client.channel().isWritable()) {
-            client.flush();
-            flushPending = false;
-            upstream.config().setAutoRead(false);
-        }
-    }
-
-    /**
-     * The upstream's current read is over: send what it brought. Flushing once per read rather
-     * than per event batches events that arrived together into one write, without delaying any
-     * event past the read it came in.
-     */
-    void onUpstreamReadComplete() {
-        if (flushPending && state == State.STREAMING) {
-            flushPending = false;
-            client.flush();
-        }
-    }
-
-    /** A translated provider's events, as the OpenAI events the client gets (kept by the same rules). */
-    private ByteBuf translateEvents(ByteBuf chunk) {
-        java.util.List<String> translated = new java.util.ArrayList<>();
-        splitter.split(chunk, event -> {
-            translated.addAll(translator.event(event));
-            return false;
-        }).release();
-        if (translated.isEmpty()) {
-            return io.netty.buffer.Unpooled.EMPTY_BUFFER;
-        }
-        ByteBuf out = client.alloc().buffer();
-        for (String event : translated) {
-            ByteBuf bytes = io.netty.buffer.Unpooled.wrappedBuffer(event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (keepEvent(bytes)) {
-                out.writeBytes(bytes);
-            }
-        }
-        return out;
-    }
-
-    private boolean keepEvent(ByteBuf event) {
-        SseEventKind kind = tap.inspectEvent(event);
-        if (kind == SseEventKind.DONE) {
-            sawDone = true;
-        }
-        return kind != SseEventKind.USAGE_ONLY || request.clientAskedUsage();
+        streamed.onContent(content);
     }
 
     private void onBufferedContent(HttpContent content) {
         lastActivityNanos = loop.ticker().nanoTime();
-        boolean last = content instanceof LastHttpContent;
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_truncated",
-                    "Provider \"" + target.provider().name() + "\" closed the connection before its answer was complete.");
-            return;
-        }
-        buffered.addComponent(true, content.content());
-        if (buffered.readableBytes() > MAX_BUFFERED_RESPONSE_BYTES) {
-            failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_malformed",
-                    "Provider \"" + target.provider().name() + "\" sent an answer larger than "
-                            + MAX_BUFFERED_RESPONSE_BYTES + " bytes.");
-            return;
-        }
-        if (last) {
-            answerBuffered();
-        }
+        buffered.onContent(content);
     }
 
-    private void answerBuffered() {
-        int status = head.status().code();
-        ByteBuf answer = buffered;
-        buffered = null;
-        boolean success = status >= 200 && status < 300;
-        if (translator != null) {
-            try {
-                byte[] translated;
-                if (success) {
-                    translated = translator.answer(answer);
-                } else {
-                    var error = translator.error(status, answer);
-                    status = error.status();
-                    translated = error.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                }
-                answer.release();
-                answer = client.alloc().buffer(translated.length).writeBytes(translated);
-            } catch (io.brokle.proxy.adapt.anthropic.TranslationException e) {
-                answer.release();
-                failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_malformed", e.getMessage());
-                return;
-            }
-        }
-        HttpResponseStatus answerStatus = HttpResponseStatus.valueOf(status);
-        boolean wellFormed = tap.inspectBody(answer);
-        if (!success && policy.retryInstead(new AttemptFailure(status, "upstream_error", true, true,
-                wellFormed ? ErrorDocuments.errorCode(answer) : null, retryAfter))) {
-            answer.release();
-            answeredClient = false;
-            finish(status, "upstream_error", HttpUtil.isKeepAlive(head));
-            return;
-        }
-        if (!wellFormed || !success && !ErrorDocuments.isErrorDocument(answer)) {
-            answer.release();
-            String why = success
-                    ? "Provider \"" + target.provider().name() + "\" returned a malformed answer (not a JSON object)."
-                    : "Provider \"" + target.provider().name() + "\" answered HTTP " + status + " without an error document.";
-            failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_malformed", why);
-            return;
-        }
-        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answerStatus, answer);
-        copyPassThroughHeaders(head.headers(), out.headers());
-        out.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.readableBytes());
-        decorate(out);
-        if (success && tap.usage() != null) {
-            out.headers().set("x-brokle-cost-usd", costHeader(cost()));
-        }
-        client.writeAndFlush(out);
-        finish(status, success ? "ok" : "upstream_error", HttpUtil.isKeepAlive(head));
-    }
-
-    private HttpResponse streamHead(HttpResponse upstreamHead) {
-        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, upstreamHead.status());
-        copyPassThroughHeaders(upstreamHead.headers(), out.headers());
-        out.headers().set(HttpHeaderNames.CONTENT_TYPE, upstreamHead.headers().get(HttpHeaderNames.CONTENT_TYPE));
-        out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-        out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        decorate(out);
-        return out;
-    }
-
-    private void decorate(HttpResponse out) {
-        out.headers().set("x-request-id", request.requestId());
-        out.headers().set("x-brokle-provider", target.provider().name());
-        out.headers().set("x-brokle-deployment", target.deployment().name());
-        out.headers().setInt("x-brokle-attempts", request.attempt());
-        if (translator != null && translator.droppedParams() != null) {
-            out.headers().set("x-brokle-dropped-params", translator.droppedParams());
-        }
-        if (request.closeAfter()) {
-            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-    }
-
-    /** Upstream headers a client may rely on: rate-limit state and when to retry. Nothing else crosses. */
-    private static void copyPassThroughHeaders(HttpHeaders from, HttpHeaders to) {
-        for (var e : from) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (name.equals("retry-after") || name.equals("retry-after-ms") || name.startsWith("x-ratelimit-")) {
-                to.add(name, e.getValue());
-            }
+    /** The upstream's current read is over: a stream sends what it brought (see {@link StreamedAnswer#onReadComplete}). */
+    void onUpstreamReadComplete() {
+        if (state == State.STREAMING) {
+            streamed.onReadComplete();
         }
     }
 
@@ -424,8 +261,10 @@ public final class UpstreamRelay {
     void onUpstreamError(Throwable cause) {
         switch (state) {
             case CONNECTING, WAITING_HEAD, BUFFERING -> failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY,
-                    "upstream_unavailable", "Provider \"" + target.provider().name() + "\" failed: " + describe(cause));
-            case STREAMING -> endStreamWithError("upstream_truncated", "The provider's stream failed: " + describe(cause));
+                    "upstream_unavailable", "Provider \"" + target.provider().name() + "\" failed: "
+                            + FailureText.describe(cause));
+            case STREAMING -> endStreamWithError("upstream_truncated", "The provider's stream failed: "
+                    + FailureText.describe(cause));
             default -> {
             }
         }
@@ -433,9 +272,8 @@ public final class UpstreamRelay {
 
     /** The client can take more data again: resume reading from the upstream. */
     public void clientWritabilityChanged() {
-        if (state == State.STREAMING && client.channel().isWritable()) {
-            upstream.config().setAutoRead(true);
-            upstream.read();
+        if (state == State.STREAMING) {
+            streamed.onClientWritabilityChanged();
         }
     }
 
@@ -448,11 +286,26 @@ public final class UpstreamRelay {
         finish(499, "client_closed", false);
     }
 
+    /** The first bytes of a stream are on their way to the client; only the first call counts. */
+    void firstByteRelayed() {
+        if (firstByteNanos == 0) {
+            firstByteNanos = System.nanoTime() - startNanos;
+        }
+    }
+
+    /**
+     * The provider answered with an error: whether the attempt policy retries instead. When it
+     * does, the caller ends this attempt with {@link #finishUnanswered}.
+     */
+    boolean retryInstead(int status, String errorCode) {
+        return policy.retryInstead(new AttemptFailure(status, "upstream_error", true, true, errorCode, retryAfter));
+    }
+
     private void onFirstByteTimeout() {
         if (state == State.WAITING_HEAD || state == State.CONNECTING) {
             failBeforeAnswer(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
                     "Provider \"" + target.provider().name() + "\" did not answer within "
-                            + human(target.provider().timeouts().firstByte()) + ".");
+                            + FailureText.human(target.provider().timeouts().firstByte()) + ".");
         }
     }
 
@@ -467,7 +320,7 @@ public final class UpstreamRelay {
             return;
         }
         String message = "Provider \"" + target.provider().name() + "\" sent nothing for "
-                + human(target.provider().timeouts().idle()) + ".";
+                + FailureText.human(target.provider().timeouts().idle()) + ".";
         if (state == State.STREAMING) {
             endStreamWithError("upstream_timeout", message);
         } else {
@@ -479,7 +332,7 @@ public final class UpstreamRelay {
         String message = request.attempt() > 1
                 ? "Provider \"" + target.provider().name() + "\" did not finish before the request's deadline."
                 : "Provider \"" + target.provider().name() + "\" did not finish within "
-                        + human(target.provider().timeouts().total()) + ".";
+                        + FailureText.human(target.provider().timeouts().total()) + ".";
         if (state == State.STREAMING) {
             endStreamWithError("upstream_timeout", message);
         } else if (state != State.DONE) {
@@ -487,24 +340,25 @@ public final class UpstreamRelay {
         }
     }
 
-    private void failBeforeAnswer(HttpResponseStatus status, String result, String message) {
+    /** Nothing reached the client yet: answer with an OpenAI error, or nothing when another attempt follows. */
+    void failBeforeAnswer(HttpResponseStatus status, String result, String message) {
         if (state == State.DONE) {
             return;
         }
         closeUpstream();
         if (policy.retryInstead(new AttemptFailure(status.code(), result, sent, false, null, null))) {
-            answeredClient = false;
-            finish(status.code(), result, false);
+            finishUnanswered(status.code(), result, false);
             return;
         }
         String type = status.code() == 504 ? "timeout_error" : "upstream_error";
         FullHttpResponse error = ErrorResponses.response(client.alloc(), status, message, type, null, result);
-        decorate(error);
+        answerHeaders.decorate(error);
         client.writeAndFlush(error);
         finish(status.code(), result, false);
     }
 
-    private void endStreamWithError(String result, String message) {
+    /** A stream already started: end it with a terminal error event and no {@code [DONE]}. */
+    void endStreamWithError(String result, String message) {
         if (state == State.DONE) {
             return;
         }
@@ -522,7 +376,14 @@ public final class UpstreamRelay {
         }
     }
 
-    private void finish(int status, String result, boolean reuseUpstream) {
+    /** Ends the attempt having written nothing to the client: another attempt answers instead. */
+    void finishUnanswered(int status, String result, boolean reuseUpstream) {
+        answeredClient = false;
+        finish(status, result, reuseUpstream);
+    }
+
+    /** Ends the attempt: stops the timers, releases what is still held, and reports the outcome. */
+    void finish(int status, String result, boolean reuseUpstream) {
         state = State.DONE;
         cancel(firstByteTimer);
         cancel(idleTimer);
@@ -532,11 +393,10 @@ public final class UpstreamRelay {
             body = null;
         }
         if (buffered != null) {
-            buffered.release();
-            buffered = null;
+            buffered.close();
         }
-        if (splitter != null) {
-            splitter.close();
+        if (streamed != null) {
+            streamed.close();
         }
         if (upstream != null) {
             upstream.pipeline().get(UpstreamResponseHandler.class).unbind();
@@ -553,13 +413,8 @@ public final class UpstreamRelay {
     }
 
     /** What the reported usage costs at today's (UTC) prices. */
-    private Cost cost() {
+    Cost cost() {
         return costs.cost(target.deployment(), target.provider(), tap.usage().tokens(), LocalDate.now(ZoneOffset.UTC));
-    }
-
-    /** Dollars with up to 10 decimals, or {@code unpriced}: an unknown price is never shown as 0. */
-    private static String costHeader(Cost cost) {
-        return cost.priced() ? cost.usd().stripTrailingZeros().toPlainString() : "unpriced";
     }
 
     private ScheduledFuture<?> schedule(Duration after, Runnable task) {
@@ -570,33 +425,5 @@ public final class UpstreamRelay {
         if (timer != null) {
             timer.cancel(false);
         }
-    }
-
-    private static String human(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
-
-    /** A cause for a client-facing message: its kind and message, never a stack trace. */
-    private static String describe(Throwable t) {
-        if (t == null) {
-            return "unknown error";
-        }
-        Throwable root = t;
-        boolean tls = false;
-        while (true) {
-            tls |= root instanceof javax.net.ssl.SSLException;
-            if (root.getCause() == null || root.getCause() == root) {
-                break;
-            }
-            root = root.getCause();
-        }
-        String m = root.getMessage();
-        String kind = tls ? "TLS failed" : switch (root) {
-            case io.netty.channel.ConnectTimeoutException c -> "connect timed out";
-            case java.net.ConnectException c -> "connection refused";
-            case java.nio.channels.ClosedChannelException c -> "connection closed";
-            default -> "connection error";
-        };
-        return m == null ? kind : kind + " (" + (m.length() > 160 ? m.substring(0, 160) : m) + ")";
     }
 }

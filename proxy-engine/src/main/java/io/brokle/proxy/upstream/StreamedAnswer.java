@@ -1,0 +1,183 @@
+package io.brokle.proxy.upstream;
+
+import io.brokle.proxy.adapt.ResponseTranslator;
+import io.brokle.proxy.sse.SseEventKind;
+import io.brokle.proxy.sse.SseFrameSplitter;
+import io.brokle.proxy.sse.UsageTap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One successful {@code text/event-stream} answer, relayed to the client as it arrives. The
+ * upstream's chunks are cut into whole events ({@link SseFrameSplitter}), turned into OpenAI
+ * events first when a {@link ResponseTranslator} is present, and inspected by the
+ * {@link UsageTap} on the way: the usage-only chunk is hidden from a client that did not ask for
+ * it, and {@code [DONE]} is noted, since a stream that ends without it was cut. Writes are
+ * flushed once per upstream read; while the client cannot keep up the upstream's
+ * {@code autoRead} is off, and it is turned back on when the client drains.
+ *
+ * <p>Created by {@link UpstreamRelay} when a streamed head arrives, and used only while the
+ * relay is streaming. It tells the relay when the stream ended whole
+ * ({@link UpstreamRelay#finish}) or broken ({@link UpstreamRelay#endStreamWithError}); the
+ * relay owns the upstream channel, the timers and the outcome.
+ *
+ * <p>Ownership: {@link #onContent} takes the content it is given and hands its buffer to the
+ * splitter; the kept events are written to the client, an empty result is released.
+ * {@link #close} releases the splitter's pending partial event.
+ */
+final class StreamedAnswer implements AutoCloseable {
+    private final UpstreamRelay relay;
+    private final ChannelHandlerContext client;
+    private final Channel upstream;
+    private final HttpResponse head;
+    private final boolean clientAskedUsage;
+    private final ResponseTranslator translator;
+    private final UsageTap tap;
+    private final AnswerHeaders headers;
+    private final SseFrameSplitter splitter = new SseFrameSplitter(SseFrameSplitter.DEFAULT_MAX_EVENT_BYTES);
+
+    private boolean sawDone;
+    private boolean flushPending;
+
+    /**
+     * @param upstream   the relay's upstream connection, paused and resumed here
+     * @param head       the upstream's response head
+     * @param translator turns a translated provider's events into OpenAI events; {@code null}
+     *                   for OpenAI-format providers, whose events pass as they are
+     */
+    StreamedAnswer(UpstreamRelay relay, ChannelHandlerContext client, Channel upstream, HttpResponse head,
+                   boolean clientAskedUsage, ResponseTranslator translator, UsageTap tap, AnswerHeaders headers) {
+        this.relay = relay;
+        this.client = client;
+        this.upstream = upstream;
+        this.head = head;
+        this.clientAskedUsage = clientAskedUsage;
+        this.translator = translator;
+        this.tap = tap;
+        this.headers = headers;
+    }
+
+    /** Writes the client's response head; it leaves with the first flush. */
+    void writeHead() {
+        client.write(streamHead());
+        flushPending = true;
+    }
+
+    /**
+     * Relays the events of one upstream chunk, and ends the stream on the last one.
+     *
+     * @throws SseFrameSplitter.EventTooLargeException when one event outgrows the limit
+     */
+    void onContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        boolean broken = content.decoderResult().isFailure();
+        ByteBuf events = translator == null ? splitter.split(content.content(), this::keepEvent)
+                : translateEvents(content.content());
+        if (events.isReadable()) {
+            relay.firstByteRelayed();
+            client.write(new DefaultHttpContent(events));
+            flushPending = true;
+        } else {
+            events.release();
+        }
+        if (broken) {
+            relay.endStreamWithError("upstream_truncated", "The provider's stream was cut off: "
+                    + FailureText.describe(content.decoderResult().cause()));
+            return;
+        }
+        if (last) {
+            if (!sawDone) {
+                // A stream that ends without [DONE] was cut (some upstreams end by closing the
+                // connection, which HTTP reports as a normal end): never pass it off as whole.
+                relay.endStreamWithError("upstream_truncated", "The provider's stream ended before [DONE].");
+                return;
+            }
+            client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            relay.finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0);
+            return;
+        }
+        if (!client.channel().isWritable()) {
+            client.flush();
+            flushPending = false;
+            upstream.config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * The upstream's current read is over: send what it brought. Flushing once per read rather
+     * than per event batches events that arrived together into one write, without delaying any
+     * event past the read it came in.
+     */
+    void onReadComplete() {
+        if (flushPending) {
+            flushPending = false;
+            client.flush();
+        }
+    }
+
+    /** The client's writability changed: when it can take more again, resume reading from the upstream. */
+    void onClientWritabilityChanged() {
+        if (client.channel().isWritable()) {
+            upstream.config().setAutoRead(true);
+            upstream.read();
+        }
+    }
+
+    /** A translated provider's events, as the OpenAI events the client gets (kept by the same rules). */
+    private ByteBuf translateEvents(ByteBuf chunk) {
+        List<String> translated = new ArrayList<>();
+        splitter.split(chunk, event -> {
+            translated.addAll(translator.event(event));
+            return false;
+        }).release();
+        if (translated.isEmpty()) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBuf out = client.alloc().buffer();
+        for (String event : translated) {
+            ByteBuf bytes = Unpooled.wrappedBuffer(event.getBytes(StandardCharsets.UTF_8));
+            if (keepEvent(bytes)) {
+                out.writeBytes(bytes);
+            }
+        }
+        return out;
+    }
+
+    private boolean keepEvent(ByteBuf event) {
+        SseEventKind kind = tap.inspectEvent(event);
+        if (kind == SseEventKind.DONE) {
+            sawDone = true;
+        }
+        return kind != SseEventKind.USAGE_ONLY || clientAskedUsage;
+    }
+
+    private HttpResponse streamHead() {
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
+        AnswerHeaders.copyPassThrough(head.headers(), out.headers());
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, head.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        headers.decorate(out);
+        return out;
+    }
+
+    /** Releases a partial event still waiting for its end; safe to call more than once. */
+    @Override
+    public void close() {
+        splitter.close();
+    }
+}
