@@ -14,7 +14,9 @@ public enum RoutingStrategy {
     /** The lowest recent time to first byte (a decaying average) first. */
     LEAST_LATENCY("least-latency"),
     /** The fewest requests in flight first. */
-    LEAST_IN_FLIGHT("least-in-flight");
+    LEAST_IN_FLIGHT("least-in-flight"),
+    /** The cheapest at today's prices first (a million input plus a million output tokens); unpriced last. */
+    LOWEST_COST("lowest-cost");
 
     private final String yamlName;
 

@@ -25,6 +25,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -77,11 +79,12 @@ public final class ProxyServer implements AutoCloseable {
         state.metrics().configApplied(holder.current().version());
         UpstreamPool pool = new UpstreamPool(transport, 64 * 1024, UpstreamPool.DEFAULT_MAX_IDLE);
         DeploymentHealth health = new DeploymentHealth(System::nanoTime);
-        RouteSelector routes = new RouteSelector(n -> ThreadLocalRandom.current().nextInt(n), health);
+        CostCalculator costs = CostCalculator.shipped();
+        RouteSelector routes = new RouteSelector(n -> ThreadLocalRandom.current().nextInt(n), health, costs,
+                () -> LocalDate.now(ZoneOffset.UTC));
         Backoff backoff = new Backoff(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_MAX, Backoff.DEFAULT_JITTER,
                 () -> ThreadLocalRandom.current().nextDouble());
-        Upstreams upstreams = new Upstreams(pool, mocks, routes, health, backoff, state.metrics(),
-                CostCalculator.shipped());
+        Upstreams upstreams = new Upstreams(pool, mocks, routes, health, backoff, state.metrics(), costs);
         AuthHandler auth = new AuthHandler(state, hasher, Clock.systemUTC());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)

@@ -1,16 +1,22 @@
 package io.brokle.proxy.route;
 
+import io.brokle.config.CostCalculator;
 import io.brokle.config.Deployment;
 import io.brokle.config.GatewaySnapshot;
 import io.brokle.config.Provider;
 import io.brokle.config.Route;
+import io.brokle.config.RoutingStrategy;
+import io.brokle.config.TokenUsage;
 import io.brokle.config.VirtualKey;
+import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
 
 /**
  * Plans where a request may go: the route for the public model name, the key's permission for
@@ -40,13 +46,25 @@ public final class RouteSelector {
         }
     }
 
+    /** What {@link RoutingStrategy#LOWEST_COST} compares: a million tokens in and a million out. */
+    static final TokenUsage REFERENCE_USAGE = TokenUsage.of(1_000_000, 1_000_000);
+
     private final IntUnaryOperator random;
     private final DeploymentHealth health;
+    private final CostCalculator costs;
+    private final Supplier<LocalDate> today;
 
-    /** @param random given a bound {@code n > 0}, returns a number in {@code [0, n)} */
-    public RouteSelector(IntUnaryOperator random, DeploymentHealth health) {
+    /**
+     * @param random given a bound {@code n > 0}, returns a number in {@code [0, n)}
+     * @param costs  prices deployments for {@link RoutingStrategy#LOWEST_COST}
+     * @param today  the date prices are looked up for
+     */
+    public RouteSelector(IntUnaryOperator random, DeploymentHealth health, CostCalculator costs,
+                         Supplier<LocalDate> today) {
         this.random = random;
         this.health = health;
+        this.costs = costs;
+        this.today = today;
     }
 
     public Plan plan(GatewaySnapshot snapshot, VirtualKey key, String model) {
@@ -92,19 +110,26 @@ public final class RouteSelector {
     private void addRoute(GatewaySnapshot snapshot, Route route, List<Candidate> out, Set<String> seen) {
         List<Deployment> usable = new ArrayList<>(snapshot.usableDeployments(route));
         usable.removeIf(d -> seen.contains(d.name()));
-        for (Deployment d : order(route, usable)) {
+        for (Deployment d : order(snapshot, route, usable)) {
             seen.add(d.name());
             out.add(new Candidate(d, snapshot.providers().get(d.provider()), route));
         }
     }
 
-    private List<Deployment> order(Route route, List<Deployment> usable) {
+    private List<Deployment> order(GatewaySnapshot snapshot, Route route, List<Deployment> usable) {
         return switch (route.strategy()) {
+            case LOWEST_COST -> sorted(usable, Comparator.comparing(d -> referenceCost(snapshot, d),
+                    Comparator.nullsLast(Comparator.naturalOrder())));
             case PRIORITY -> usable;
             case WEIGHTED -> weightedOrder(usable);
             case LEAST_LATENCY -> sorted(usable, Comparator.comparingLong(d -> Math.max(0, health.latencyNanos(d.name()))));
             case LEAST_IN_FLIGHT -> sorted(usable, Comparator.comparingInt(d -> health.inFlight(d.name())));
         };
+    }
+
+    /** The reference request's cost on {@code d}, or {@code null} when it has no price (sorted last, never as free). */
+    private BigDecimal referenceCost(GatewaySnapshot snapshot, Deployment d) {
+        return costs.cost(d, snapshot.providers().get(d.provider()), REFERENCE_USAGE, today.get()).usd();
     }
 
     private static List<Deployment> sorted(List<Deployment> usable, Comparator<Deployment> by) {

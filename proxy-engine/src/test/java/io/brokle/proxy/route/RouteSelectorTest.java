@@ -333,8 +333,24 @@ class RouteSelectorTest {
                 "while the probe is out, nobody else is planned onto p1");
     }
 
+    @Test
+    void lowestCostPutsTheCheapestPricedDeploymentFirstAndUnpricedOnesLast() {
+        io.brokle.config.Price cheap = io.brokle.config.Price.of(new java.math.BigDecimal("0.15"), new java.math.BigDecimal("0.60"));
+        io.brokle.config.Price dear = io.brokle.config.Price.of(new java.math.BigDecimal("2.50"), new java.math.BigDecimal("10"));
+        GatewaySnapshot snapshot = GatewaySnapshot.of(1, List.of(provider("x", true)),
+                List.of(new Deployment("dear", "x", "m1", 1, dear), new Deployment("mystery", "x", "no-price-model", 1, null),
+                        new Deployment("cheap", "x", "m2", 1, cheap)),
+                List.of(new Route("cost", List.of("mystery", "dear", "cheap"), io.brokle.config.RoutingStrategy.LOWEST_COST,
+                        List.of(), 3)),
+                List.of(ANY_MODEL));
+
+        assertEquals(List.of("cheap", "dear", "mystery"), names(selector(NO_RANDOM).plan(snapshot, ANY_MODEL, "cost")),
+                "an unknown price is never taken for the cheapest");
+    }
+
     private RouteSelector selector(IntUnaryOperator random) {
-        return new RouteSelector(random, health);
+        return new RouteSelector(random, health, io.brokle.config.CostCalculator.shipped(),
+                () -> java.time.LocalDate.of(2026, 11, 25));
     }
 
     private List<String> firstPicks(java.util.Random random) {
