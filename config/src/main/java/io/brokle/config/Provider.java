@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param timeouts   upstream time limits
  * @param mock       answers of the {@code mock} kind; {@code null} for other kinds
  * @param priceFamily the {@link PriceTable} family its deployments are priced from, e.g.
- *                   {@code anthropic}; {@code null}: worked out from the kind and base URL by
- *                   {@link PriceTable#familyOf(Provider)}
+ *                   {@code anthropic} (set in the file or by its {@link ProviderPreset}); {@code null}:
+ *                   worked out from the kind and base URL by {@link PriceTable#familyOf(Provider)}
  */
 public record Provider(String name, ProviderKind kind, URI baseUrl, String apiKey, String apiVersion,
                        boolean enabled, UpstreamTimeouts timeouts, MockOptions mock, String priceFamily) {

@@ -146,7 +146,7 @@ public final class SnapshotCodec {
     }
 
     private static Item<Provider> readProvider(ConfigNode p) {
-        p.allowOnly("name", "kind", "baseUrl", "apiKey", "apiVersion", "enabled", "timeouts", "mock",
+        p.allowOnly("name", "kind", "preset", "baseUrl", "apiKey", "apiVersion", "enabled", "timeouts", "mock",
                 "priceFamily");
         String name = p.name("name");
         String priceFamily = readPriceFamily(p);
@@ -159,6 +159,7 @@ public final class SnapshotCodec {
                         + ProviderKind.allYamlNames() + ")");
             }
         }
+        ProviderPreset preset = readPreset(p, kind);
         boolean enabled = p.bool("enabled", true);
         String apiKey = p.string("apiKey");
         if (apiKey != null && apiKey.isBlank()) {
@@ -172,7 +173,7 @@ public final class SnapshotCodec {
         }
         Provider provider = switch (kind) {
             case MOCK -> {
-                for (String f : List.of("baseUrl", "apiKey", "apiVersion")) {
+                for (String f : List.of("preset", "baseUrl", "apiKey", "apiVersion")) {
                     if (p.has(f)) {
                         p.problem(p.childPath(f) + ": not used by kind mock (remove it)");
                     }
@@ -184,16 +185,24 @@ public final class SnapshotCodec {
                 if (p.has("mock")) {
                     p.problem(p.childPath("mock") + ": only for kind mock (remove it)");
                 }
-                var baseUrl = p.httpUrl("baseUrl");
+                // What the file sets wins over the preset.
+                var baseUrl = preset != null && preset.baseUrl() != null && !p.has("baseUrl") ? preset.baseUrl()
+                        : p.httpUrl("baseUrl");
+                if (priceFamily == null && preset != null) {
+                    priceFamily = preset.priceFamily();
+                }
                 String apiVersion = p.string("apiVersion");
                 if (kind == ProviderKind.AZURE && (apiVersion == null || apiVersion.isBlank())) {
                     p.problem(p.childPath("apiVersion") + ": missing (required for kind azure, e.g. 2024-10-21)");
                 }
-                if (kind == ProviderKind.AZURE && !p.has("apiKey")) {
-                    p.problem(p.childPath("apiKey") + ": missing (required for kind azure)");
-                }
-                if (kind == ProviderKind.ANTHROPIC && !p.has("apiKey")) {
-                    p.problem(p.childPath("apiKey") + ": missing (required for kind anthropic)");
+                if (!p.has("apiKey")) {
+                    if (kind == ProviderKind.AZURE || kind == ProviderKind.ANTHROPIC) {
+                        p.problem(p.childPath("apiKey") + ": missing (required for kind " + kind.yamlName() + ")");
+                    } else if (preset != null && preset.needsKey()) {
+                        // An absent field is a mistake; one that resolves empty switches the provider off.
+                        p.problem(p.childPath("apiKey") + ": missing (preset " + preset.yamlName()
+                                + " needs a key, e.g. ${" + preset.keyVariable() + ":-})");
+                    }
                 }
                 if (kind == ProviderKind.OPENAI && apiVersion != null) {
                     p.problem(p.childPath("apiVersion") + ": only for kinds azure and anthropic (remove it)");
@@ -203,6 +212,32 @@ public final class SnapshotCodec {
             }
         };
         return new Item<>(p.path(), name, List.of(), provider);
+    }
+
+    /**
+     * The provider's {@link ProviderPreset}, or {@code null} when absent, empty, or after a problem
+     * (unknown, or made for another kind). Kind {@code mock} reports a preset itself.
+     */
+    private static ProviderPreset readPreset(ConfigNode p, ProviderKind kind) {
+        String raw = p.string("preset");
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        ProviderPreset preset = ProviderPreset.fromYaml(raw).orElse(null);
+        if (preset == null) {
+            p.problem(p.childPath("preset") + ": unknown preset \"" + raw + "\" (expected one of: "
+                    + ProviderPreset.allYamlNames() + ")");
+            return null;
+        }
+        if (kind == null || kind == ProviderKind.MOCK) {
+            return null;
+        }
+        if (preset.kind() != kind) {
+            p.problem(p.childPath("preset") + ": preset " + preset.yamlName() + " is for kind "
+                    + preset.kind().yamlName() + " (this provider is kind " + kind.yamlName() + ")");
+            return null;
+        }
+        return preset;
     }
 
     /** A family of the shipped {@link PriceTable}, or {@code null} when absent (or after a problem). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,5 +45,9 @@ class ShippedConfigFilesTest {
         Route gpt4o = config.snapshot().routes().get("gpt-4o");
         assertEquals(List.of("llama-3.3-70b"), gpt4o.fallbacks());
         assertEquals(RoutingStrategy.LEAST_LATENCY, config.snapshot().routes().get("gpt-4o-fast").strategy());
+        Provider groq = config.snapshot().providers().get("groq");
+        assertEquals(URI.create("https://api.groq.com/openai/v1"), groq.baseUrl(), "from preset: groq");
+        assertEquals("groq", PriceTable.familyOf(groq));
+        assertEquals(URI.create("http://127.0.0.1:8000/v1"), config.snapshot().providers().get("vllm-local").baseUrl());
     }
 }

@@ -83,7 +83,7 @@ class SnapshotCodecProblemsTest {
                 "server.port: \"eighty\" (expected: a whole number)",
                 "server.maxBodyBytes: \"32 MB\" (expected: bytes, or a size like 64KiB, 32MiB, 1GiB)",
                 "server.idleTimeout: \"5 parsecs\" (expected: a duration like 500ms, 30s, 5m, 1h)",
-                "providers[0].colour: unknown field (expected one of: name, kind, baseUrl, apiKey, apiVersion, "
+                "providers[0].colour: unknown field (expected one of: name, kind, preset, baseUrl, apiKey, apiVersion, "
                         + "enabled, timeouts, mock, priceFamily)",
                 "providers[0].mock.chunks: 0 (expected: 1..100000)",
                 "deployments[0].model: missing (required)",
