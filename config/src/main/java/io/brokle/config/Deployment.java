@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param weight   share of a route's traffic relative to the route's other deployments; 0 parks it
  * @param price    this deployment's own price, used instead of the {@link PriceTable} on every day;
  *                 {@code null}: the table's price for the provider's family and {@code model}
+ * @param timeouts this deployment's own time limits (fields it did not set come from its
+ *                 provider); {@code null}: the provider's
  */
-public record Deployment(String name, String provider, String model, int weight, Price price) {
+public record Deployment(String name, String provider, String model, int weight, Price price,
+                         UpstreamTimeouts timeouts) {
     public static final int DEFAULT_WEIGHT = 1;
 
     public Deployment {
@@ -24,8 +27,18 @@ public record Deployment(String name, String provider, String model, int weight,
         }
     }
 
-    /** A deployment priced by the {@link PriceTable}. */
+    /** A deployment with the provider's time limits. */
+    public Deployment(String name, String provider, String model, int weight, Price price) {
+        this(name, provider, model, weight, price, null);
+    }
+
+    /** A deployment priced by the {@link PriceTable}, with the provider's time limits. */
     public Deployment(String name, String provider, String model, int weight) {
-        this(name, provider, model, weight, null);
+        this(name, provider, model, weight, null, null);
+    }
+
+    /** The time limits that apply: this deployment's, else {@code provider}'s. */
+    public UpstreamTimeouts timeoutsWith(Provider provider) {
+        return timeouts != null ? timeouts : provider.timeouts();
     }
 }

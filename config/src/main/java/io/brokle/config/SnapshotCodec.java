@@ -71,7 +71,7 @@ public final class SnapshotCodec {
         }
         List<Item<Deployment>> deployments = new ArrayList<>();
         for (ConfigNode d : top.objects("deployments")) {
-            d.allowOnly("name", "provider", "model", "weight", "price");
+            d.allowOnly("name", "provider", "model", "weight", "price", "timeouts");
             String name = d.name("name");
             String provider = d.name("provider");
             String model = d.requiredString("model");
@@ -79,9 +79,14 @@ public final class SnapshotCodec {
             ConfigNode priceNode = d.object("price");
             Price price = priceNode == null ? null : PriceTable.readPrice(priceNode, false);
             boolean priceOk = priceNode == null ? !d.has("price") : price != null;
+            // Fields a deployment does not set come from its provider's limits.
+            UpstreamTimeouts base = providers.stream().filter(i -> i.value() != null && i.value().name().equals(provider))
+                    .map(i -> i.value().timeouts()).findFirst().orElse(UpstreamTimeouts.DEFAULTS);
+            ConfigNode timeoutsNode = d.object("timeouts");
+            UpstreamTimeouts timeouts = timeoutsNode == null ? null : readTimeouts(timeoutsNode, base);
             deployments.add(new Item<>(d.path(), name, provider == null ? List.of() : List.of(provider),
                     name == null || provider == null || model == null || !priceOk ? null
-                            : new Deployment(name, provider, model, weight, price)));
+                            : new Deployment(name, provider, model, weight, price, timeouts)));
         }
         List<Item<Route>> routes = new ArrayList<>();
         for (ConfigNode r : top.objects("routes")) {
@@ -257,15 +262,17 @@ public final class SnapshotCodec {
     }
 
     private static UpstreamTimeouts readTimeouts(ConfigNode t) {
-        if (t == null) {
-            return UpstreamTimeouts.DEFAULTS;
-        }
+        return t == null ? UpstreamTimeouts.DEFAULTS : readTimeouts(t, UpstreamTimeouts.DEFAULTS);
+    }
+
+    /** Time limits from {@code t}; fields it does not set are {@code base}'s. */
+    private static UpstreamTimeouts readTimeouts(ConfigNode t, UpstreamTimeouts base) {
         t.allowOnly("connect", "firstByte", "idle", "total");
         return new UpstreamTimeouts(
-                t.duration("connect", UpstreamTimeouts.DEFAULT_CONNECT, false),
-                t.duration("firstByte", UpstreamTimeouts.DEFAULT_FIRST_BYTE, false),
-                t.duration("idle", UpstreamTimeouts.DEFAULT_IDLE, false),
-                t.duration("total", UpstreamTimeouts.DEFAULT_TOTAL, false));
+                t.duration("connect", base.connect(), false),
+                t.duration("firstByte", base.firstByte(), false),
+                t.duration("idle", base.idle(), false),
+                t.duration("total", base.total(), false));
     }
 
     private static MockOptions readMock(ConfigNode m) {

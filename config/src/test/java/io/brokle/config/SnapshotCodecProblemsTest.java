@@ -191,7 +191,7 @@ class SnapshotCodecProblemsTest {
                 "providers[0].timeouts.conect: unknown field (expected one of: connect, firstByte, idle, total)",
                 "providers[0].mock.latncy: unknown field (expected one of: latency, chunkDelay, chunks, chunkChars, "
                         + "embeddingDimensions)",
-                "deployments[0].wieght: unknown field (expected one of: name, provider, model, weight, price)",
+                "deployments[0].wieght: unknown field (expected one of: name, provider, model, weight, price, timeouts)",
                 "routes[0].fallback: unknown field (expected one of: model, deployments, strategy, fallbacks, "
                         + "maxAttempts)",
                 "keys[0].model: unknown field (expected one of: id, hash, tenant, models, expiresAt, revoked)"),

@@ -71,7 +71,7 @@ public final class RoutedExchange {
         this.body = body;
         this.request = request;
         this.whenDone = whenDone;
-        this.deadlineNanos = System.nanoTime() + candidates.get(0).provider().timeouts().total().toNanos();
+        this.deadlineNanos = System.nanoTime() + candidates.get(0).deployment().timeoutsWith(candidates.get(0).provider()).total().toNanos();
     }
 
     /** Starts the first attempt; false (and nothing written, body released) when every candidate's breaker refused. */

@@ -113,7 +113,7 @@ public final class UpstreamRelay {
 
     public void start() {
         startNanos = System.nanoTime();
-        long total = target.provider().timeouts().total().toNanos();
+        long total = target.timeouts().total().toNanos();
         if (request.deadlineNanos() != 0) {
             // A retry gets what is left of the client's request, never a fresh full allowance.
             total = Math.max(0, Math.min(total, request.deadlineNanos() - startNanos));
@@ -165,7 +165,7 @@ public final class UpstreamRelay {
                                 + FailureText.describe(w.cause()));
             }
         });
-        firstByteTimer = schedule(target.provider().timeouts().firstByte(), this::onFirstByteTimeout);
+        firstByteTimer = schedule(target.timeouts().firstByte(), this::onFirstByteTimeout);
     }
 
     /** Called by the upstream connection's handler; the relay owns {@code msg}. */
@@ -207,7 +207,7 @@ public final class UpstreamRelay {
         retryAfter = RetryAfter.parse(response.headers().get("retry-after"), response.headers().get("retry-after-ms"),
                 Instant.now());
         lastActivityNanos = loop.ticker().nanoTime();
-        idleTimer = schedule(target.provider().timeouts().idle(), this::onIdleCheck);
+        idleTimer = schedule(target.timeouts().idle(), this::onIdleCheck);
         String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         boolean success = response.status().codeClass() == HttpStatusClass.SUCCESS;
         if (success && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
@@ -305,7 +305,7 @@ public final class UpstreamRelay {
         if (state == State.WAITING_HEAD || state == State.CONNECTING) {
             failBeforeAnswer(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
                     "Provider \"" + target.provider().name() + "\" did not answer within "
-                            + FailureText.human(target.provider().timeouts().firstByte()) + ".");
+                            + FailureText.human(target.timeouts().firstByte()) + ".");
         }
     }
 
@@ -313,14 +313,14 @@ public final class UpstreamRelay {
         if (state != State.STREAMING && state != State.BUFFERING) {
             return;
         }
-        long idleNanos = target.provider().timeouts().idle().toNanos();
+        long idleNanos = target.timeouts().idle().toNanos();
         long quietFor = loop.ticker().nanoTime() - lastActivityNanos;
         if (quietFor < idleNanos) {
             idleTimer = loop.schedule(this::onIdleCheck, idleNanos - quietFor, TimeUnit.NANOSECONDS);
             return;
         }
         String message = "Provider \"" + target.provider().name() + "\" sent nothing for "
-                + FailureText.human(target.provider().timeouts().idle()) + ".";
+                + FailureText.human(target.timeouts().idle()) + ".";
         if (state == State.STREAMING) {
             endStreamWithError("upstream_timeout", message);
         } else {
@@ -332,7 +332,7 @@ public final class UpstreamRelay {
         String message = request.attempt() > 1
                 ? "Provider \"" + target.provider().name() + "\" did not finish before the request's deadline."
                 : "Provider \"" + target.provider().name() + "\" did not finish within "
-                        + FailureText.human(target.provider().timeouts().total()) + ".";
+                        + FailureText.human(target.timeouts().total()) + ".";
         if (state == State.STREAMING) {
             endStreamWithError("upstream_timeout", message);
         } else if (state != State.DONE) {

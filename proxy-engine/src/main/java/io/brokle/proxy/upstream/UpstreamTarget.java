@@ -26,6 +26,11 @@ import java.util.Map;
 public record UpstreamTarget(boolean tls, String host, int port, String hostHeader, String uri,
                              List<Map.Entry<String, String>> headers, Provider provider, Deployment deployment) {
 
+    /** The time limits of this request: the deployment's own, else its provider's. */
+    public io.brokle.config.UpstreamTimeouts timeouts() {
+        return deployment.timeoutsWith(provider);
+    }
+
     /** The pool key: connections are shared by requests to the same scheme, host and port. */
     public String poolKey() {
         return (tls ? "https://" : "http://") + host + ":" + port;
