@@ -150,4 +150,16 @@ class AnthropicEndToEndTest {
             assertTrue(anthropic.requests().isEmpty(), "nothing reached the provider");
         }
     }
+
+    @Test
+    void parametersAnthropicCannotTakeAreNamedInAResponseHeader() {
+        try (HttpClient http = EndToEndSupport.httpClient()) {
+            HttpResponse<String> r = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    "{\"model\":\"claude\",\"seed\":7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("x-brokle-dropped-params").orElse("").contains("seed"),
+                    "dropped params: " + r.headers().firstValue("x-brokle-dropped-params"));
+        }
+    }
 }

@@ -322,4 +322,17 @@ class OpenAiSdkEndToEndTest {
     private static List<String> ids(List<Model> models) {
         return models.stream().map(Model::id).toList();
     }
+
+    @Test
+    void legacyCompletionsAreRelayedForTheSdk() {
+        com.openai.models.completions.Completion answer = client.completions().create(
+                com.openai.models.completions.CompletionCreateParams.builder()
+                        .model(com.openai.models.completions.CompletionCreateParams.Model.of("gpt-test"))
+                        .prompt(PROMPT).build());
+
+        assertEquals("text_completion", answer._object_().asString().orElseThrow());
+        assertFalse(answer.choices().get(0).text().isEmpty());
+        assertEquals("upstream-model", upstream.requests().getLast().bodyJson().get("model").asText(),
+                "the public model name was rewritten for the deployment");
+    }
 }

@@ -184,6 +184,7 @@ public final class UsageTap {
         long completion = 0;
         long cached = 0;
         long reasoning = 0;
+        long cacheWrite = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
@@ -192,7 +193,9 @@ public final class UsageTap {
                 case "completion_tokens", "output_tokens" -> completion = number(p, v, completion);
                 case "prompt_tokens_details", "input_tokens_details" -> {
                     if (v == JsonToken.START_OBJECT) {
-                        cached = readNested(p, "cached_tokens", cached);
+                        long[] details = readPromptDetails(p, cached, cacheWrite);
+                        cached = details[0];
+                        cacheWrite = details[1];
                     } else {
                         p.skipChildren();
                     }
@@ -207,7 +210,7 @@ public final class UsageTap {
                 default -> p.skipChildren();
             }
         }
-        return new Usage(prompt, completion, cached, reasoning);
+        return new Usage(prompt, completion, cached, reasoning, cacheWrite);
     }
 
     /** The value when it is a number; otherwise skips it (an object or array included). */
@@ -217,6 +220,20 @@ public final class UsageTap {
         }
         p.skipChildren();
         return fallback;
+    }
+
+    /** {@code cached_tokens} and {@code cache_creation_tokens} (the latter from translated Anthropic usage). */
+    private static long[] readPromptDetails(JsonParser p, long cached, long cacheWrite) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "cached_tokens" -> cached = number(p, v, cached);
+                case "cache_creation_tokens" -> cacheWrite = number(p, v, cacheWrite);
+                default -> p.skipChildren();
+            }
+        }
+        return new long[] {cached, cacheWrite};
     }
 
     private static long skip(JsonParser p, long value) throws IOException {

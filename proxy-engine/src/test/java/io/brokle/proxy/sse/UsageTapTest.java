@@ -166,4 +166,16 @@ class UsageTapTest {
         buffers.add(b);
         return b;
     }
+
+    @Test
+    void readsCacheWritesFromTranslatedAnthropicUsage() {
+        assertTrue(tap.inspectBody(buf("""
+                {"id":"msg_1","object":"chat.completion","choices":[],
+                 "usage":{"prompt_tokens":1300,"completion_tokens":20,"total_tokens":1320,
+                          "prompt_tokens_details":{"cached_tokens":200,"cache_creation_tokens":1000}}}
+                """)));
+
+        assertEquals(new Usage(1300, 20, 200, 0, 1000), tap.usage());
+        assertEquals(1000, tap.usage().tokens().cacheWriteTokens(), "cache writes reach the price calculator");
+    }
 }

@@ -99,7 +99,12 @@ public final class AnthropicErrors {
         if (kind == null) {
             return new TranslatedError(status == 529 ? 503 : status, openAiError(message, "upstream_error", type));
         }
-        return new TranslatedError(kind.openAiStatus, openAiError(message, kind.openAiType, kind.openAiCode));
+        String code = kind.openAiCode;
+        if (kind == Kind.INVALID_REQUEST && message != null && message.toLowerCase(java.util.Locale.ROOT).contains("prompt is too long")) {
+            // Anthropic's context-window error, named as OpenAI names it, so routes can fall back on it.
+            code = "context_length_exceeded";
+        }
+        return new TranslatedError(kind.openAiStatus, openAiError(message, kind.openAiType, code));
     }
 
     /**

@@ -117,4 +117,13 @@ class AnthropicErrorsTest {
         assertEquals("api_error", AnthropicErrors.streamErrorToAnthropic(parse("{\"error\":\"x\"}"))
                 .get("error").get("type").asText());
     }
+
+    @Test
+    void promptTooLongIsAContextLengthErrorSoRoutesCanFallBack() {
+        TranslatedError error = AnthropicErrors.toOpenAi(400, """
+                {"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}""");
+
+        assertEquals(400, error.status());
+        assertEquals("context_length_exceeded", error.body().path("error").path("code").asText());
+    }
 }
