@@ -1,18 +1,5 @@
 package io.brokle.proxy.testing;
 
-import io.brokle.proxy.netty.Transport;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,15 +57,10 @@ public final class AnthropicUpstream implements AutoCloseable {
     private final List<RecordedRequest> recorded = new ArrayList<>();
     private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
     private final Map<String, Long> promptCache = new HashMap<>();
-    private final Transport transport = Transport.detect();
-    private final EventLoopGroup group;
-    private final ChannelGroup connections =
-            new DefaultChannelGroup("anthropic-upstream", GlobalEventExecutor.INSTANCE);
-    private Channel serverChannel;
+    private LoopbackHttpServer server;
 
     private AnthropicUpstream(String apiKey) {
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-        this.group = transport.newGroup(1, "anthropic-upstream");
     }
 
     /** Starts with {@link #API_KEY}. */
@@ -88,39 +70,13 @@ public final class AnthropicUpstream implements AutoCloseable {
 
     public static AnthropicUpstream start(String apiKey) {
         AnthropicUpstream upstream = new AnthropicUpstream(apiKey);
-        try {
-            upstream.bind();
-        } catch (RuntimeException e) {
-            upstream.group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
+        upstream.server = new LoopbackHttpServer("anthropic-upstream", MAX_REQUEST_BYTES,
+                () -> new AnthropicUpstreamHandler(upstream), channel -> { });
         return upstream;
     }
 
-    private void bind() {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        connections.add(channel);
-                        channel.pipeline()
-                                .addLast("http-codec", new HttpServerCodec())
-                                .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("anthropic", new AnthropicUpstreamHandler(AnthropicUpstream.this));
-                    }
-                });
-        ChannelFuture bound = bootstrap.bind("127.0.0.1", 0).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new IllegalStateException("anthropic upstream cannot listen", bound.cause());
-        }
-        serverChannel = bound.channel();
-    }
-
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return server.port();
     }
 
     /** {@code http://127.0.0.1:PORT}, Anthropic's base URL form: clients append {@code /v1/messages}. */
@@ -169,12 +125,7 @@ public final class AnthropicUpstream implements AutoCloseable {
     /** Closes the server, every connection, and the event loop; waits for all of it. */
     @Override
     public void close() {
-        try {
-            serverChannel.close().awaitUninterruptibly();
-            connections.close().awaitUninterruptibly();
-        } finally {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        }
+        server.close();
     }
 
     Script nextScript() {

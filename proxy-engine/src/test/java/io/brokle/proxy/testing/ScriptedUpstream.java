@@ -4,19 +4,7 @@ import io.brokle.config.MockOptions;
 import io.brokle.proxy.mock.MockCompletions;
 import io.brokle.proxy.mock.MockEndpoints;
 import io.brokle.proxy.mock.MockProviderServer;
-import io.brokle.proxy.netty.Transport;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,15 +45,11 @@ public final class ScriptedUpstream implements AutoCloseable {
     private final Object connectionsLock = new Object();
     private int accepted;
     private int closed;
-    private final Transport transport = Transport.detect();
-    private final EventLoopGroup group;
-    private final ChannelGroup connections = new DefaultChannelGroup("scripted-upstream", GlobalEventExecutor.INSTANCE);
-    private Channel serverChannel;
+    private LoopbackHttpServer server;
 
     private ScriptedUpstream(MockOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.endpoints = new MockEndpoints(new MockCompletions(options));
-        this.group = transport.newGroup(1, "scripted-upstream");
     }
 
     /** Starts with {@link MockOptions#DEFAULTS}: no latency, no delay between chunks. */
@@ -76,39 +60,13 @@ public final class ScriptedUpstream implements AutoCloseable {
     /** Starts with {@code options} for normal answers (latency, chunk delay, chunk count and size). */
     public static ScriptedUpstream start(MockOptions options) {
         ScriptedUpstream upstream = new ScriptedUpstream(options);
-        try {
-            upstream.bind();
-        } catch (RuntimeException e) {
-            upstream.group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
+        upstream.server = new LoopbackHttpServer("scripted-upstream", MockProviderServer.MAX_REQUEST_BYTES,
+                () -> new ScriptedHandler(upstream), upstream::connectionOpened);
         return upstream;
     }
 
-    private void bind() {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        connectionOpened(channel);
-                        channel.pipeline()
-                                .addLast("http-codec", new HttpServerCodec())
-                                .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                                .addLast("aggregator", new HttpObjectAggregator(MockProviderServer.MAX_REQUEST_BYTES))
-                                .addLast("scripted", new ScriptedHandler(ScriptedUpstream.this));
-                    }
-                });
-        ChannelFuture bound = bootstrap.bind("127.0.0.1", 0).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new IllegalStateException("scripted upstream cannot listen", bound.cause());
-        }
-        serverChannel = bound.channel();
-    }
-
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return server.port();
     }
 
     /** {@code http://127.0.0.1:PORT/v1}. */
@@ -202,12 +160,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     /** Closes the server, every connection, and the event loop; waits for all of it. */
     @Override
     public void close() {
-        try {
-            serverChannel.close().awaitUninterruptibly();
-            connections.close().awaitUninterruptibly();
-        } finally {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        }
+        server.close();
     }
 
     MockEndpoints endpoints() {
@@ -227,7 +180,6 @@ public final class ScriptedUpstream implements AutoCloseable {
     }
 
     private void connectionOpened(Channel channel) {
-        connections.add(channel);
         synchronized (connectionsLock) {
             accepted++;
             connectionsLock.notifyAll();
