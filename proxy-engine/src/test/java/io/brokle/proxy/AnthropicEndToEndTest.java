@@ -162,4 +162,19 @@ class AnthropicEndToEndTest {
                     "dropped params: " + r.headers().firstValue("x-brokle-dropped-params"));
         }
     }
+
+    @Test
+    void anErrorEventMidStreamReachesTheClientOnceAndTheStreamEndsWithoutDone() {
+        anthropic.errorEventNextAfterEvents(3, "overloaded_error", "Overloaded");
+        try (HttpClient http = EndToEndSupport.httpClient()) {
+            HttpResponse<String> r = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    EndToEndSupport.chat("claude", "Stream then fail", true));
+
+            assertEquals(200, r.statusCode());
+            List<String> errors = EndToEndSupport.sseData(r.body()).stream().filter(d -> d.startsWith("{\"error\"")).toList();
+            assertEquals(1, errors.size(), "exactly one terminal error event: " + r.body());
+            assertTrue(errors.get(0).contains("Overloaded"), errors.get(0));
+            assertFalse(r.body().contains("[DONE]"), r.body());
+        }
+    }
 }

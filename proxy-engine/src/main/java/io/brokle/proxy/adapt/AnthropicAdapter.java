@@ -111,7 +111,7 @@ public final class AnthropicAdapter {
                     data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).trim());
                 }
             }
-            if (data.isEmpty() || doneSent) {
+            if (data.isEmpty() || doneSent || stream.failed()) {
                 return List.of();
             }
             List<String> out = new ArrayList<>();
@@ -123,6 +123,11 @@ public final class AnthropicAdapter {
                 out.add("data: [DONE]\n\n");
             }
             return out;
+        }
+
+        @Override
+        public boolean failed() {
+            return stream != null && stream.failed();
         }
 
         @Override

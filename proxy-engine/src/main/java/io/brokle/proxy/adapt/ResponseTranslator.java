@@ -20,6 +20,12 @@ public interface ResponseTranslator {
     /** The OpenAI server-sent events (each ending in a blank line) for one provider event; may be empty. */
     List<String> event(ByteBuf providerEvent);
 
+    /**
+     * Whether the provider ended its stream with an error event, which {@link #event} has already
+     * turned into the client's terminal error event: nothing more may follow it.
+     */
+    boolean failed();
+
     /** Request parameters the provider could not take as sent, comma-separated, or {@code null}. */
     String droppedParams();
 }

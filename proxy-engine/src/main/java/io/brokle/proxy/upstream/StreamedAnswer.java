@@ -94,6 +94,11 @@ final class StreamedAnswer implements AutoCloseable {
         } else {
             events.release();
         }
+        if (translator != null && translator.failed()) {
+            // The provider's own error event, translated, was the last thing relayed.
+            relay.endStreamAfterProviderError();
+            return;
+        }
         if (broken) {
             relay.endStreamWithError("upstream_truncated", "The provider's stream was cut off: "
                     + FailureText.describe(content.decoderResult().cause()));
@@ -150,8 +155,12 @@ final class StreamedAnswer implements AutoCloseable {
         ByteBuf out = client.alloc().buffer();
         for (String event : translated) {
             ByteBuf bytes = Unpooled.wrappedBuffer(event.getBytes(StandardCharsets.UTF_8));
-            if (keepEvent(bytes)) {
-                out.writeBytes(bytes);
+            try {
+                if (keepEvent(bytes)) {
+                    out.writeBytes(bytes);
+                }
+            } finally {
+                bytes.release();
             }
         }
         return out;

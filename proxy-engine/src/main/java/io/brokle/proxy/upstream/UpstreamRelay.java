@@ -368,6 +368,16 @@ public final class UpstreamRelay {
         finish(head.status().code(), result, false);
     }
 
+    /** The provider ended the stream with an error event the client already got: end it without adding another. */
+    void endStreamAfterProviderError() {
+        if (state == State.DONE) {
+            return;
+        }
+        closeUpstream();
+        client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        finish(head.status().code(), "upstream_error", false);
+    }
+
     private void closeUpstream() {
         if (upstream != null) {
             upstream.pipeline().get(UpstreamResponseHandler.class).unbind();

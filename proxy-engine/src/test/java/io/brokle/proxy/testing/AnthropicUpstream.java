@@ -50,6 +50,9 @@ public final class AnthropicUpstream implements AutoCloseable {
 
         record DropAfterEvents(int events) implements Script {
         }
+
+        record ErrorEventAfterEvents(int events, String type, String message) implements Script {
+        }
     }
 
     private final String apiKey;
@@ -103,6 +106,16 @@ public final class AnthropicUpstream implements AutoCloseable {
      * The next request, if streamed, gets its first {@code events} events and then the
      * connection closes (no terminal chunk); if not streamed, the connection closes unanswered.
      */
+    /**
+     * The next streamed request gets its first {@code events} events, then an Anthropic
+     * {@code error} event of {@code type} (as the API sends {@code overloaded_error} mid-stream),
+     * and the stream ends.
+     */
+    public void errorEventNextAfterEvents(int events, String type, String message) {
+        script.add(new Script.ErrorEventAfterEvents(events, Objects.requireNonNull(type, "type"),
+                Objects.requireNonNull(message, "message")));
+    }
+
     public void dropNextAfterEvents(int events) {
         if (events < 0) {
             throw new IllegalArgumentException("events: " + events + " (expected: >= 0)");

@@ -90,7 +90,14 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
         }
         AnthropicUpstreamAnswer answer = AnthropicUpstreamAnswer.of(body, upstream);
         int dropAfter = script instanceof Script.DropAfterEvents drop ? drop.events() : -1;
-        if (body.path("stream").asBoolean(false)) {
+        if (body.path("stream").asBoolean(false) && script instanceof Script.ErrorEventAfterEvents failing) {
+            List<Map.Entry<String, String>> events = new java.util.ArrayList<>(
+                    answer.events().subList(0, Math.min(failing.events(), answer.events().size())));
+            com.fasterxml.jackson.databind.node.ObjectNode error = JSON.createObjectNode().put("type", "error");
+            error.putObject("error").put("type", failing.type()).put("message", failing.message());
+            events.add(Map.entry("error", error.toString()));
+            stream(ctx, events, -1);
+        } else if (body.path("stream").asBoolean(false)) {
             stream(ctx, answer.events(), dropAfter);
         } else if (dropAfter >= 0) {
             ctx.close();
