@@ -5,11 +5,14 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -20,20 +23,22 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * on the same loop as the client connection that needs it.
  */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
-                        Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> clientChannel) {
+                        Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> clientChannel,
+                        Class<? extends DatagramChannel> datagramChannel) {
 
     /** Epoll when available (and not disabled with {@code -Dbrokle.transport=nio}), else NIO. */
     public static Transport detect() {
         boolean forceNio = "nio".equalsIgnoreCase(System.getProperty("brokle.transport", ""));
         if (!forceNio && Epoll.isAvailable()) {
             return new Transport("epoll", EpollIoHandler.newFactory(),
-                    EpollServerSocketChannel.class, EpollSocketChannel.class);
+                    EpollServerSocketChannel.class, EpollSocketChannel.class, EpollDatagramChannel.class);
         }
         return nio();
     }
 
     public static Transport nio() {
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
+                NioDatagramChannel.class);
     }
 
     /** A group of {@code threads} event loops (0 = Netty's default, twice the cores) named {@code name-N}. */

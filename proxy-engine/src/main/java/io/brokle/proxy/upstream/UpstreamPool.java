@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -40,6 +42,8 @@ public final class UpstreamPool {
 
     private final Transport transport;
     private final SslContext ssl;
+    /** Non-blocking DNS with a TTL-respecting cache: the JDK's lookup would block the event loop. */
+    private final DnsAddressResolverGroup resolver;
     private final int maxResponseHeaderBytes;
     private final long maxIdleNanos;
     private final FastThreadLocal<Map<String, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
@@ -53,6 +57,9 @@ public final class UpstreamPool {
         this.transport = transport;
         this.maxResponseHeaderBytes = maxResponseHeaderBytes;
         this.maxIdleNanos = maxIdle.toNanos();
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(transport.datagramChannel())
+                .socketChannelType(transport.clientChannel()));
         try {
             this.ssl = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
         } catch (SSLException e) {
@@ -79,6 +86,7 @@ public final class UpstreamPool {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.clientChannel())
+                .resolver(resolver)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
