@@ -1,6 +1,9 @@
 package io.brokle.proxy.adapt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brokle.config.Deployment;
+import io.brokle.config.Provider;
+import io.brokle.proxy.http.Endpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.anthropic.AnthropicErrors;
@@ -8,9 +11,7 @@ import io.brokle.proxy.adapt.anthropic.AnthropicStreamToOpenAi;
 import io.brokle.proxy.adapt.anthropic.AnthropicToOpenAiResponse;
 import io.brokle.proxy.adapt.anthropic.OpenAiToAnthropicRequest;
 import io.brokle.proxy.adapt.anthropic.ReplyOptions;
-import io.brokle.proxy.adapt.anthropic.TranslatedError;
 import io.brokle.proxy.adapt.anthropic.TranslatedRequest;
-import io.brokle.proxy.adapt.anthropic.TranslationException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
@@ -20,26 +21,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * OpenAI chat requests to an Anthropic deployment: the request is re-encoded for the Messages
  * API (by design: translation cannot be zero-copy), and the answer, whole or streamed, comes
  * back in OpenAI's format through the translators of {@code adapt.anthropic}.
  */
-public final class AnthropicAdapter {
-    private static final ObjectMapper JSON = new ObjectMapper();
+final class AnthropicAdapter implements ProviderAdapter {
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final OpenAiToAnthropicRequest REQUESTS = new OpenAiToAnthropicRequest();
 
-    private AnthropicAdapter() {
-    }
-
-    /**
-     * @param clientBody    the client's OpenAI chat request; read, not retained or released
-     * @param upstreamModel the deployment's model name
-     * @throws TranslationException when the request cannot be expressed for Anthropic (400)
-     */
-    public static TranslatedAttempt prepare(ByteBuf clientBody, String upstreamModel, ByteBufAllocator alloc)
-            throws TranslationException {
+    @Override
+    public TranslatedAttempt prepare(Endpoint endpoint, ByteBuf clientBody, Provider provider, Deployment deployment,
+                                     ByteBufAllocator alloc) throws TranslationException {
+        if (endpoint != Endpoint.CHAT_COMPLETIONS) {
+            throw new TranslationException("Provider \"" + provider.name() + "\" (Anthropic) does not offer "
+                    + endpoint.path() + ".", null);
+        }
+        String upstreamModel = deployment.model();
         JsonNode request;
         try (InputStream in = new ByteBufInputStream(clientBody.duplicate())) {
             request = JSON.readTree(in);
@@ -61,7 +61,10 @@ public final class AnthropicAdapter {
             throw new IllegalStateException("cannot encode a JSON tree", e);
         }
         ByteBuf body = alloc.buffer(bytes.length).writeBytes(bytes);
-        return new TranslatedAttempt(body, new Answers(reply, translated.droppedParamsHeader()));
+        List<Map.Entry<String, String>> headers = List.of(Map.entry("x-api-key", provider.apiKey()),
+                Map.entry("anthropic-version", provider.apiVersion() != null ? provider.apiVersion()
+                        : Provider.DEFAULT_ANTHROPIC_VERSION));
+        return new TranslatedAttempt(body, "/v1/messages", headers, new Answers(reply, translated.droppedParamsHeader()));
     }
 
     /** The answer side of one attempt. */

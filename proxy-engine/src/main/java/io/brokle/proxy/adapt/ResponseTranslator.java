@@ -1,7 +1,7 @@
 package io.brokle.proxy.adapt;
 
-import io.brokle.proxy.adapt.anthropic.TranslatedError;
-import io.brokle.proxy.adapt.anthropic.TranslationException;
+import io.brokle.proxy.adapt.TranslatedError;
+import io.brokle.proxy.adapt.TranslationException;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 

@@ -2,8 +2,8 @@ package io.brokle.proxy.upstream;
 
 import io.brokle.config.Cost;
 import io.brokle.proxy.adapt.ResponseTranslator;
-import io.brokle.proxy.adapt.anthropic.TranslatedError;
-import io.brokle.proxy.adapt.anthropic.TranslationException;
+import io.brokle.proxy.adapt.TranslatedError;
+import io.brokle.proxy.adapt.TranslationException;
 import io.brokle.proxy.sse.UsageTap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;

@@ -1,12 +1,11 @@
 package io.brokle.proxy.upstream;
 
-import io.brokle.config.ProviderKind;
-import io.brokle.proxy.adapt.AnthropicAdapter;
+import io.brokle.proxy.adapt.ProviderAdapter;
+import io.brokle.proxy.adapt.ProviderAdapters;
 import io.brokle.proxy.adapt.ResponseTranslator;
 import io.brokle.proxy.adapt.TranslatedAttempt;
-import io.brokle.proxy.adapt.anthropic.TranslationException;
+import io.brokle.proxy.adapt.TranslationException;
 import io.brokle.proxy.http.BodyRewriter;
-import io.brokle.proxy.http.Endpoint;
 import io.brokle.proxy.http.ErrorResponses;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -92,24 +91,24 @@ public final class RoutedExchange {
         attempt++;
         Candidate c = candidates.get(index);
         upstreams.health().started(c.deployment().name());
-        UpstreamTarget target = UpstreamTarget.of(c.provider(), c.deployment(), request.endpoint(),
-                upstreams.mocks().addressOf(c.provider()));
         ByteBuf attemptBody;
+        UpstreamTarget target;
         ResponseTranslator translator = null;
-        if (c.provider().kind() == ProviderKind.ANTHROPIC) {
+        ProviderAdapter adapter = ProviderAdapters.forKind(c.provider().kind());
+        if (adapter != null) {
             try {
-                if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
-                    throw new TranslationException("Provider \"" + c.provider().name() + "\" (Anthropic) does not offer "
-                            + request.endpoint().path() + ".", null);
-                }
-                TranslatedAttempt translated = AnthropicAdapter.prepare(body, c.deployment().model(), client.alloc());
+                TranslatedAttempt translated = adapter.prepare(request.endpoint(), body, c.provider(), c.deployment(),
+                        client.alloc());
                 attemptBody = translated.body();
                 translator = translated.translator();
+                target = UpstreamTarget.translated(c.provider(), c.deployment(), translated.path(), translated.headers());
             } catch (TranslationException e) {
                 refuseUntranslatable(c, e);
                 return;
             }
         } else {
+            target = UpstreamTarget.of(c.provider(), c.deployment(), request.endpoint(),
+                    upstreams.mocks().addressOf(c.provider()));
             attemptBody = BodyRewriter.rewrite(body.retainedDuplicate(), sniffed, c.deployment().model(), true);
         }
         current = new UpstreamRelay(client, upstreams.pool(), target, request.withAttempt(attempt, deadlineNanos), attemptBody,

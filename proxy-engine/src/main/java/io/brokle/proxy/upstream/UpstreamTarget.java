@@ -43,6 +43,8 @@ public record UpstreamTarget(boolean tls, String host, int port, String hostHead
     }
 
     /**
+     * The target of a provider that speaks OpenAI's wire format (OpenAI-compatible, Azure, mock).
+     *
      * @param mockAddress the local address serving a {@code mock} provider (ignored for other kinds)
      */
     public static UpstreamTarget of(Provider provider, Deployment deployment, Endpoint endpoint,
@@ -58,10 +60,20 @@ public record UpstreamTarget(boolean tls, String host, int port, String hostHead
                             + endpoint.upstreamSuffix() + "?api-version="
                             + URLEncoder.encode(provider.apiVersion(), StandardCharsets.UTF_8),
                     List.of(Map.entry("api-key", provider.apiKey())));
-            case ANTHROPIC -> http(provider, deployment, path(provider.baseUrl()) + "/v1/messages",
-                    List.of(Map.entry("x-api-key", provider.apiKey()), Map.entry("anthropic-version",
-                            provider.apiVersion() != null ? provider.apiVersion() : Provider.DEFAULT_ANTHROPIC_VERSION)));
+            default -> throw new IllegalArgumentException("provider kind " + provider.kind()
+                    + " needs an adapter; see ProviderAdapters");
         };
+    }
+
+    /**
+     * The target of a translated request: the provider's base URL with the adapter's path and headers.
+     *
+     * @param path    the request target after the base URL's path, starting with {@code /}
+     * @param headers the headers the adapter computed
+     */
+    public static UpstreamTarget translated(Provider provider, Deployment deployment, String path,
+                                            List<Map.Entry<String, String>> headers) {
+        return http(provider, deployment, path(provider.baseUrl()) + path, headers);
     }
 
     private static UpstreamTarget http(Provider provider, Deployment deployment, String uri,

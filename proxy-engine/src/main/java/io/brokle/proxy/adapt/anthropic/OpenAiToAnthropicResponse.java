@@ -1,5 +1,7 @@
 package io.brokle.proxy.adapt.anthropic;
 
+import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.TranslationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.brokle.proxy.adapt.anthropic;
 
+import io.brokle.proxy.adapt.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

@@ -18,7 +18,7 @@
  * {@value io.brokle.proxy.adapt.anthropic.TranslatedRequest#DROPPED_PARAMS_HEADER} header), and
  * the {@link io.brokle.proxy.adapt.anthropic.ReplyOptions} that the answer's translator needs. A
  * request that cannot be served as asked is a
- * {@link io.brokle.proxy.adapt.anthropic.TranslationException} (400); an answer that breaks its
+ * {@link io.brokle.proxy.adapt.TranslationException} (400); an answer that breaks its
  * own format is one too (502). Each class's javadoc states its rules.
  */
 package io.brokle.proxy.adapt.anthropic;

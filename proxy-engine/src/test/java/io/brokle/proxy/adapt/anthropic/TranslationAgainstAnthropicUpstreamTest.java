@@ -1,5 +1,6 @@
 package io.brokle.proxy.adapt.anthropic;
 
+import io.brokle.proxy.adapt.TranslatedError;
 import static io.brokle.proxy.adapt.anthropic.TestJson.obj;
 import static io.brokle.proxy.adapt.anthropic.TestJson.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;

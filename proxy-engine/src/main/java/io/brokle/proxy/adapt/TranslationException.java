@@ -1,4 +1,4 @@
-package io.brokle.proxy.adapt.anthropic;
+package io.brokle.proxy.adapt;
 
 /**
  * A request or answer that cannot be translated. A client request that asks for something the

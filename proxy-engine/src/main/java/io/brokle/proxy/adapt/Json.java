@@ -1,4 +1,4 @@
-package io.brokle.proxy.adapt.anthropic;
+package io.brokle.proxy.adapt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,23 +9,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
 /** The Jackson pieces every translator here shares: one mapper, node factories, small readers. */
-final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return NODES.objectNode();
     }
 
-    static ArrayNode array() {
+    public static ArrayNode array() {
         return NODES.arrayNode();
     }
 
     /** {@code node} as compact JSON text. */
-    static String write(JsonNode node) {
+    public static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
@@ -35,7 +35,7 @@ final class Json {
     }
 
     /** {@code text} parsed, or null when it is not JSON. */
-    static JsonNode parseOrNull(String text) {
+    public static JsonNode parseOrNull(String text) {
         try {
             return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
@@ -44,19 +44,19 @@ final class Json {
     }
 
     /** The string value of {@code field}, or null when it is absent, null or not a string. */
-    static String string(JsonNode node, String field) {
+    public static String string(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.textValue() : null;
     }
 
     /** True when {@code field} is present with a value other than JSON null. */
-    static boolean present(JsonNode node, String field) {
+    public static boolean present(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && !value.isNull();
     }
 
     /** The long value of {@code field}, or 0 when it is absent or not a number. */
-    static long count(JsonNode node, String field) {
+    public static long count(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);
         return value != null && value.isNumber() ? value.longValue() : 0;
     }

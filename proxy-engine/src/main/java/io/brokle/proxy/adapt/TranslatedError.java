@@ -1,4 +1,4 @@
-package io.brokle.proxy.adapt.anthropic;
+package io.brokle.proxy.adapt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;

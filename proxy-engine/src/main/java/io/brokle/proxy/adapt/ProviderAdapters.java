@@ -1,0 +1,19 @@
+package io.brokle.proxy.adapt;
+
+import io.brokle.config.ProviderKind;
+
+/** The adapter for each provider kind that needs translation. */
+public final class ProviderAdapters {
+    private static final ProviderAdapter ANTHROPIC = new AnthropicAdapter();
+
+    private ProviderAdapters() {
+    }
+
+    /** The kind's adapter, or {@code null} when the provider speaks OpenAI's wire format and is relayed as is. */
+    public static ProviderAdapter forKind(ProviderKind kind) {
+        return switch (kind) {
+            case OPENAI, AZURE, MOCK -> null;
+            case ANTHROPIC -> ANTHROPIC;
+        };
+    }
+}
