@@ -13,11 +13,16 @@ import java.util.Objects;
  *                    deployments failed (also on context-window and content-policy errors)
  * @param maxAttempts upstream attempts per request across this route and its fallbacks, at
  *                    least 1 (1 means no retry)
+ * @param maxEjectionPercent at most this share of the route's deployments is kept out of
+ *                    rotation by open circuit breakers (0 to 100); one deployment may always be
+ *                    ejected. The others with open breakers keep taking requests, after the
+ *                    healthy ones, so one provider's bad minute cannot empty a route.
  */
 public record Route(String model, List<String> deployments, RoutingStrategy strategy, List<String> fallbacks,
-                    int maxAttempts) {
+                    int maxAttempts, int maxEjectionPercent) {
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int MAX_ATTEMPTS_LIMIT = 10;
+    public static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
 
     public Route {
         Objects.requireNonNull(model, "model");
@@ -30,6 +35,20 @@ public record Route(String model, List<String> deployments, RoutingStrategy stra
         if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
             throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: 1.." + MAX_ATTEMPTS_LIMIT + ")");
         }
+        if (maxEjectionPercent < 0 || maxEjectionPercent > 100) {
+            throw new IllegalArgumentException("maxEjectionPercent: " + maxEjectionPercent + " (expected: 0..100)");
+        }
+    }
+
+    /** A route with the default ejection limit. */
+    public Route(String model, List<String> deployments, RoutingStrategy strategy, List<String> fallbacks,
+                 int maxAttempts) {
+        this(model, deployments, strategy, fallbacks, maxAttempts, DEFAULT_MAX_EJECTION_PERCENT);
+    }
+
+    /** How many of {@code size} deployments open breakers may keep out of rotation: at least one. */
+    public int maxEjected(int size) {
+        return Math.max(1, size * maxEjectionPercent / 100);
     }
 
     /** A weighted route without fallbacks and with the default attempts. */

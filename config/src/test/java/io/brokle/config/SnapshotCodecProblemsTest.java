@@ -193,7 +193,7 @@ class SnapshotCodecProblemsTest {
                         + "embeddingDimensions)",
                 "deployments[0].wieght: unknown field (expected one of: name, provider, model, weight, price, timeouts)",
                 "routes[0].fallback: unknown field (expected one of: model, deployments, strategy, fallbacks, "
-                        + "maxAttempts)",
+                        + "maxAttempts, maxEjectionPercent)",
                 "keys[0].model: unknown field (expected one of: id, hash, tenant, models, expiresAt, revoked)"),
                 problems);
     }

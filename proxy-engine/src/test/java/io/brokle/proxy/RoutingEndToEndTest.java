@@ -251,6 +251,39 @@ class RoutingEndToEndTest {
         assertEquals(5, scrapeCounter(http, gw, series), "the attempts are on /metrics");
     }
 
+    // 7b (F6: max ejection percent)
+    @ParameterizedTest(name = "maxEjectionPercent: {0}")
+    @ValueSource(ints = {50, 100})
+    void openBreakersNeverEjectMoreThanTheRoutesLimit(int maxEjectionPercent) {
+        a.setDefault(Behaviour.status(500, "server_error", "A is down"));
+        b.setDefault(Behaviour.status(500, "server_error", "B is down"));
+        gw = TestGateway.start(aThenB(", maxAttempts: 1, maxEjectionPercent: " + maxEjectionPercent));
+
+        // Priority order: five failures open A's breaker, the next five go to B and open B's.
+        for (int i = 1; i <= 10; i++) {
+            assertEquals(500, chatRequest(false).statusCode(), "request " + i);
+        }
+        assertEquals(5, a.requestCount());
+        assertEquals(5, b.requestCount());
+
+        HttpResponse<String> eleventh = chatRequest(false);
+
+        if (maxEjectionPercent == 100) {
+            assertEquals(503, eleventh.statusCode(), eleventh.body());
+            assertOpenAiError(eleventh.body(), "model_unavailable");
+            assertEquals(5, a.requestCount(), "both deployments may be ejected: nobody was called");
+            return;
+        }
+        assertEquals(500, eleventh.statusCode(), "half of two deployments: one is kept in rotation, " + eleventh.body());
+        assertEquals("da", header(eleventh, "x-brokle-deployment"));
+        assertEquals(6, a.requestCount(), "A's breaker is open, but the limit kept it in rotation");
+
+        a.setDefault(Behaviour.normal());
+        HttpResponse<String> recovered = chatRequest(false);
+        assertEquals(200, recovered.statusCode(), recovered.body());
+        assertEquals("da", header(recovered, "x-brokle-deployment"));
+    }
+
     // 8 (fallback route on a context-window error)
     @Test
     void aContextLengthErrorMovesToTheFallbackRoutesDeployment() {

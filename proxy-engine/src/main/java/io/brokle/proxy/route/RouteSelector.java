@@ -22,8 +22,10 @@ import java.util.function.Supplier;
  * Plans where a request may go: the route for the public model name, the key's permission for
  * it, then the route's usable deployments in the order its strategy gives, followed by the
  * deployments of its fallback routes. Deployments that asked to be left alone
- * ({@code Retry-After}) or whose circuit breaker is open are left out. Needs no channel; the
- * random source is injected so tests can fix it.
+ * ({@code Retry-After}) are left out, and so are those whose circuit breaker is open, up to the
+ * route's {@link Route#maxEjected ejection limit}: beyond it, deployments with open breakers stay
+ * in the plan, marked, after the route's healthy ones. Needs no channel; the random source is
+ * injected so tests can fix it.
  */
 public final class RouteSelector {
     /** Why no deployment could be planned. */
@@ -31,8 +33,16 @@ public final class RouteSelector {
         UNKNOWN_MODEL, MODEL_NOT_ALLOWED, NO_USABLE_DEPLOYMENT, ALL_COOLING_DOWN, ALL_BREAKERS_OPEN
     }
 
-    /** One deployment a request may try, and the route it belongs to. */
-    public record Candidate(Deployment deployment, Provider provider, Route route) {
+    /**
+     * One deployment a request may try, and the route it belongs to.
+     *
+     * @param pastOpenBreaker its breaker is open, but the route's ejection limit keeps it in rotation:
+     *                        call it without asking the breaker
+     */
+    public record Candidate(Deployment deployment, Provider provider, Route route, boolean pastOpenBreaker) {
+        public Candidate(Deployment deployment, Provider provider, Route route) {
+            this(deployment, provider, route, false);
+        }
     }
 
     /**
@@ -91,14 +101,31 @@ public final class RouteSelector {
         List<Candidate> available = new ArrayList<>(ordered.size());
         long shortestWait = Long.MAX_VALUE;
         boolean anyCooling = false;
-        for (Candidate c : ordered) {
-            long wait = health.coolingDownNanos(c.deployment().name());
-            if (wait > 0) {
-                anyCooling = true;
-                shortestWait = Math.min(shortestWait, wait);
-            } else if (health.breaker(c.deployment().name()).wouldAdmit()) {
-                available.add(c);
+        int groupStart = 0;
+        while (groupStart < ordered.size()) {
+            Route groupRoute = ordered.get(groupStart).route();
+            int groupEnd = groupStart;
+            while (groupEnd < ordered.size() && ordered.get(groupEnd).route() == groupRoute) {
+                groupEnd++;
             }
+            List<Candidate> ejected = new ArrayList<>();
+            for (Candidate c : ordered.subList(groupStart, groupEnd)) {
+                long wait = health.coolingDownNanos(c.deployment().name());
+                if (wait > 0) {
+                    anyCooling = true;
+                    shortestWait = Math.min(shortestWait, wait);
+                } else if (health.breaker(c.deployment().name()).wouldAdmit()) {
+                    available.add(c);
+                } else {
+                    ejected.add(c);
+                }
+            }
+            int keep = ejected.size() - groupRoute.maxEjected(groupEnd - groupStart);
+            for (int i = 0; i < keep; i++) {
+                Candidate c = ejected.get(i);
+                available.add(new Candidate(c.deployment(), c.provider(), c.route(), true));
+            }
+            groupStart = groupEnd;
         }
         if (available.isEmpty()) {
             return anyCooling ? new Plan(List.of(), route, Refusal.ALL_COOLING_DOWN, shortestWait)

@@ -245,7 +245,8 @@ public final class RoutedExchange {
 
     private boolean admit(Candidate c) {
         String name = c.deployment().name();
-        return upstreams.health().coolingDownNanos(name) == 0 && upstreams.health().breaker(name).tryAcquire();
+        return upstreams.health().coolingDownNanos(name) == 0
+                && (upstreams.health().breaker(name).tryAcquire() || c.pastOpenBreaker());
     }
 
     /** The client went away: stop the attempt in flight (or the pending backoff) and release everything. */

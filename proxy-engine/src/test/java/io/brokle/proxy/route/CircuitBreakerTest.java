@@ -55,6 +55,45 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void opensWhenHalfOfTheRecentAnswersFailedEvenIfNeverConsecutively() {
+        for (int i = 0; i < CircuitBreaker.RATE_MIN_CALLS / 2 - 1; i++) {
+            breaker.onFailure();
+            breaker.onSuccess();
+        }
+        breaker.onFailure();
+        assertEquals("closed", breaker.stateName(), "9 answers are too few to judge a rate");
+
+        breaker.onSuccess();
+        assertEquals("closed", breaker.stateName(), "the rate is judged when a failure is reported");
+        breaker.onFailure();
+
+        assertEquals("open", breaker.stateName(), "6 failures in 11 answers: a provider failing every other request");
+        assertFalse(breaker.tryAcquire());
+    }
+
+    @Test
+    void staysClosedBelowTheFailureRateAndForgetsAnswersOlderThanTheWindow() {
+        // 4 failures in 10 answers (40%), never 3 in a row.
+        for (int i = 0; i < 2; i++) {
+            breaker.onFailure();
+            breaker.onFailure();
+            breaker.onSuccess();
+            breaker.onSuccess();
+            breaker.onSuccess();
+        }
+        assertEquals("closed", breaker.stateName());
+
+        // Twenty successes push every failure out of the window...
+        for (int i = 0; i < CircuitBreaker.RATE_WINDOW; i++) {
+            breaker.onSuccess();
+        }
+        // ...so 2 failures in a row now make 2 in the latest 20 answers.
+        breaker.onFailure();
+        breaker.onFailure();
+        assertEquals("closed", breaker.stateName(), "old failures must not count towards the rate");
+    }
+
+    @Test
     void refusesUntilTheCoolDownHasPassedExactly() {
         fail(THRESHOLD);
 

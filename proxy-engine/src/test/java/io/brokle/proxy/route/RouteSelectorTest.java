@@ -63,6 +63,10 @@ class RouteSelectorTest {
                     new Route("disabled", List.of("off-only")),
                     new Route("all-parked", List.of("parked")),
                     route("prio", RoutingStrategy.PRIORITY, List.of("p1", "p2", "p3")),
+                    new Route("prio-eject-all", List.of("p1", "p2", "p3"), RoutingStrategy.PRIORITY, List.of(),
+                            Route.DEFAULT_MAX_ATTEMPTS, 100),
+                    new Route("prio-eject-none", List.of("p1", "p2", "p3"), RoutingStrategy.PRIORITY, List.of(),
+                            Route.DEFAULT_MAX_ATTEMPTS, 0),
                     route("fast", RoutingStrategy.LEAST_LATENCY, List.of("p1", "p2", "p3")),
                     route("idle", RoutingStrategy.LEAST_IN_FLIGHT, List.of("p1", "p2", "p3")),
                     route("x", RoutingStrategy.PRIORITY, List.of("p1", "p2"), "y", "z"),
@@ -282,7 +286,7 @@ class RouteSelectorTest {
         openBreaker("p2");
         openBreaker("p3");
 
-        Plan plan = selector(NO_RANDOM).plan(SNAPSHOT, ANY_MODEL, "prio");
+        Plan plan = selector(NO_RANDOM).plan(SNAPSHOT, ANY_MODEL, "prio-eject-all");
 
         assertEquals(Refusal.ALL_COOLING_DOWN, plan.refusal());
         assertEquals(Duration.ofSeconds(2).toNanos(), plan.waitNanos());
@@ -298,17 +302,53 @@ class RouteSelectorTest {
     }
 
     @Test
-    void whenEveryBreakerIsOpenTheRouteIsRefused() {
+    void whenEveryBreakerIsOpenAndTheRouteMayEjectAllTheRouteIsRefused() {
+        openBreaker("p1");
+        openBreaker("p2");
+        openBreaker("p3");
+
+        Plan plan = selector(NO_RANDOM).plan(SNAPSHOT, ANY_MODEL, "prio-eject-all");
+
+        assertFalse(plan.ok());
+        assertEquals(Refusal.ALL_BREAKERS_OPEN, plan.refusal());
+        assertEquals(0, plan.waitNanos());
+        assertTrue(plan.candidates().isEmpty());
+    }
+
+    @Test
+    void beyondTheEjectionLimitOpenBreakersStayInRotationBehindTheHealthyDeployments() {
+        openBreaker("p1");
+        openBreaker("p2");
+
+        // 50% of 3 deployments: one may be ejected; p1, first in route order, stays in, last.
+        Plan plan = selector(NO_RANDOM).plan(SNAPSHOT, ANY_MODEL, "prio");
+
+        assertEquals(List.of("p3", "p1"), names(plan));
+        assertEquals(List.of(false, true), plan.candidates().stream().map(Candidate::pastOpenBreaker).toList());
+    }
+
+    @Test
+    void whenEveryBreakerIsOpenTheEjectionLimitKeepsTheRouteServed() {
         openBreaker("p1");
         openBreaker("p2");
         openBreaker("p3");
 
         Plan plan = selector(NO_RANDOM).plan(SNAPSHOT, ANY_MODEL, "prio");
 
-        assertFalse(plan.ok());
-        assertEquals(Refusal.ALL_BREAKERS_OPEN, plan.refusal());
-        assertEquals(0, plan.waitNanos());
-        assertTrue(plan.candidates().isEmpty());
+        assertTrue(plan.ok(), "only one of three may be ejected");
+        assertEquals(List.of("p1", "p2"), names(plan));
+        assertTrue(plan.candidates().stream().allMatch(Candidate::pastOpenBreaker));
+    }
+
+    @Test
+    void oneDeploymentMayAlwaysBeEjectedEvenAtZeroPercent() {
+        openBreaker("p1");
+
+        assertEquals(List.of("p2", "p3"), names(selector(NO_RANDOM).plan(SNAPSHOT, ANY_MODEL, "prio-eject-none")));
+
+        openBreaker("p2");
+        assertEquals(List.of("p3", "p1"), names(selector(NO_RANDOM).plan(SNAPSHOT, ANY_MODEL, "prio-eject-none")),
+                "one open breaker past the limit: p1, first in route order, stays in behind p3");
     }
 
     @Test
