@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -28,8 +29,10 @@ import javax.net.ssl.SSLException;
  * upstream connection always share a thread: no locks, no hand-offs. Connections are keyed by
  * scheme, host and port. TLS verifies the certificate chain and the host name. An idle
  * connection is reused for at most {@link #DEFAULT_MAX_IDLE} after its last use (providers close
- * idle connections themselves, and a request must not meet a half-closed one), and is dropped
- * at once when the upstream closes it.
+ * idle connections themselves, and a request must not meet a half-closed one), is closed by a
+ * sweep of each event loop's pool (every half of that time) once it has been idle longer, so a
+ * burst of traffic leaves no connections behind, and is dropped at once when the upstream
+ * closes it.
  *
  * <p>Every method must be called on the event loop passed in.
  */
@@ -52,6 +55,7 @@ public final class UpstreamPool {
             return new HashMap<>();
         }
     };
+    private final FastThreadLocal<Boolean> sweeping = new FastThreadLocal<>();
 
     public UpstreamPool(Transport transport, int maxResponseHeaderBytes, Duration maxIdle) {
         this.transport = transport;
@@ -133,6 +137,11 @@ public final class UpstreamPool {
             ch.close();
             return;
         }
+        if (sweeping.get() == null) {
+            sweeping.set(Boolean.TRUE);
+            long every = Math.max(1, maxIdleNanos / 2);
+            ch.eventLoop().scheduleAtFixedRate(this::closeExpired, every, every, TimeUnit.NANOSECONDS);
+        }
         ArrayDeque<Channel> idleChannels = idle.get().computeIfAbsent(key, k -> new ArrayDeque<>());
         if (idleChannels.size() >= MAX_IDLE_PER_KEY) {
             ch.close();
@@ -141,6 +150,22 @@ public final class UpstreamPool {
         ch.config().setAutoRead(true);
         ch.attr(IDLE_SINCE).set(System.nanoTime());
         idleChannels.addLast(ch);
+    }
+
+    /** Closes this event loop's connections idle for longer than they may be reused; the oldest are at the head. */
+    private void closeExpired() {
+        long now = System.nanoTime();
+        for (ArrayDeque<Channel> idleChannels : idle.get().values()) {
+            while (!idleChannels.isEmpty()) {
+                Long since = idleChannels.peekFirst().attr(IDLE_SINCE).get();
+                if (since != null && now - since < maxIdleNanos) {
+                    break;
+                }
+                Channel expired = idleChannels.pollFirst();
+                expired.attr(IDLE_SINCE).set(null);
+                expired.close();
+            }
+        }
     }
 
     /** Forgets a pooled connection the upstream closed. */
