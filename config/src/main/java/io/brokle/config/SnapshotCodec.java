@@ -137,7 +137,7 @@ public final class SnapshotCodec {
             return ServerSettings.DEFAULTS;
         }
         s.allowOnly("host", "port", "maxBodyBytes", "maxHeaderBytes", "requestReadTimeout", "idleTimeout",
-                "shutdownGrace", "dataDir");
+                "shutdownGrace", "dataDir", "maxInFlight");
         String host = s.string("host");
         // Each reader checks what the constructor requires, so a bad value is a problem, not an exception.
         return new ServerSettings(
@@ -148,7 +148,8 @@ public final class SnapshotCodec {
                 s.duration("requestReadTimeout", ServerSettings.DEFAULT_REQUEST_READ_TIMEOUT, false),
                 s.duration("idleTimeout", ServerSettings.DEFAULT_IDLE_TIMEOUT, false),
                 s.duration("shutdownGrace", ServerSettings.DEFAULT_SHUTDOWN_GRACE, false),
-                s.pathValue("dataDir", ServerSettings.DEFAULT_DATA_DIR));
+                s.pathValue("dataDir", ServerSettings.DEFAULT_DATA_DIR),
+                s.integer("maxInFlight", ServerSettings.DEFAULT_MAX_IN_FLIGHT, 1, Integer.MAX_VALUE));
     }
 
     private static Item<Provider> readProvider(ConfigNode p) {

@@ -154,7 +154,7 @@ class SnapshotCodecProblemsTest {
     @CsvSource(delimiter = '|', value = {
         "version: 3|version: unknown field (expected one of: server, auth, providers, deployments, routes, keys)",
         "server:\\n  prot: 80|server.prot: unknown field (expected one of: host, port, maxBodyBytes, maxHeaderBytes, "
-                + "requestReadTimeout, idleTimeout, shutdownGrace, dataDir)",
+                + "requestReadTimeout, idleTimeout, shutdownGrace, dataDir, maxInFlight)",
         "auth:\\n  pepper: x|auth.pepper: unknown field (expected one of: keyPepper)",
     })
     void unknownTopLevelAndServerFieldsAreReportedWithTheirPath(String prefix, String expected) {

@@ -5,6 +5,7 @@ import io.brokle.config.GatewayConfig;
 import io.brokle.config.ServerSettings;
 import io.brokle.proxy.http.AuthHandler;
 import io.brokle.proxy.http.GatewayState;
+import io.brokle.proxy.http.OverloadMonitor;
 import io.brokle.proxy.http.KeyHasher;
 import io.brokle.proxy.metrics.GatewayMetrics;
 import io.brokle.proxy.netty.Transport;
@@ -68,7 +69,7 @@ public final class ProxyServer implements AutoCloseable {
                                     KeyHasher hasher, int workerThreads) throws InterruptedException {
         Transport transport = Transport.detect();
         int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
-        ProxyServer server = new ProxyServer(config.server(), new GatewayState(holder, metrics), transport, threads);
+        ProxyServer server = new ProxyServer(config.server(), new GatewayState(holder, metrics, OverloadMonitor.of(config.server().maxInFlight())), transport, threads);
         server.bind(holder, hasher);
         return server;
     }

@@ -5,8 +5,8 @@ import io.brokle.proxy.snapshot.SnapshotHolder;
 import io.netty.util.AttributeKey;
 
 /**
- * What every gateway handler shares: the snapshot being served, the metrics, and whether the
- * server is draining (answers then carry {@code Connection: close} and health reports 503).
+ * What every gateway handler shares: the snapshot being served, the metrics, the overload
+ * limits, and whether the server is draining (answers then carry {@code Connection: close} and health reports 503).
  */
 public final class GatewayState {
     /** When the current request arrived whole ({@link System#nanoTime()}). */
@@ -16,11 +16,22 @@ public final class GatewayState {
 
     private final SnapshotHolder snapshots;
     private final GatewayMetrics metrics;
+    private final OverloadMonitor overload;
     private volatile boolean draining;
 
-    public GatewayState(SnapshotHolder snapshots, GatewayMetrics metrics) {
+    public GatewayState(SnapshotHolder snapshots, GatewayMetrics metrics, OverloadMonitor overload) {
         this.snapshots = snapshots;
         this.metrics = metrics;
+        this.overload = overload;
+    }
+
+    /** State with the default overload limits. */
+    public GatewayState(SnapshotHolder snapshots, GatewayMetrics metrics) {
+        this(snapshots, metrics, OverloadMonitor.of(io.brokle.config.ServerSettings.DEFAULT_MAX_IN_FLIGHT));
+    }
+
+    public OverloadMonitor overload() {
+        return overload;
     }
 
     public SnapshotHolder snapshots() {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -17,7 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * active-request gauge) and refuses what cannot be handled at all: a request the HTTP decoder
  * could not parse (400; 431 for oversized headers; 414 for an oversized request line; the
  * connection closes, since its framing is lost) and a compressed body (415, since the gateway
- * reads the body and will not inflate untrusted input).
+ * reads the body and will not inflate untrusted input). When the gateway is overloaded
+ * ({@link OverloadMonitor}) a request for the API is shed at once with 503 and
+ * {@code Retry-After}; health and metrics are still answered.
  * Owns the request only on the refusal paths, where it releases it.
  */
 @Sharable
@@ -61,6 +64,18 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
                     "Compressed request bodies are not accepted; send the body uncompressed.",
                     "invalid_request_error", null, "unsupported_content_encoding"), "none", "none", "bad_request", false);
             return;
+        }
+        if (request.uri().startsWith("/v1/")) {
+            String refusal = state.overload().refusal(state.metrics().activeRequests());
+            if (refusal != null) {
+                request.release();
+                FullHttpResponse shed = ErrorResponses.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        refusal + " Retry after " + OverloadMonitor.RETRY_AFTER_SECONDS + " second.", "server_error",
+                        null, "gateway_overloaded");
+                shed.headers().set(HttpHeaderNames.RETRY_AFTER, OverloadMonitor.RETRY_AFTER_SECONDS);
+                Answers.send(ctx, state, shed, "none", "none", "overloaded", false);
+                return;
+            }
         }
         ctx.fireChannelRead(request);
     }

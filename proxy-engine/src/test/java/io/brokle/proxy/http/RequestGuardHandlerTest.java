@@ -39,6 +39,41 @@ class RequestGuardHandlerTest {
     private final EmbeddedChannel channel = new EmbeddedChannel(new RequestGuardHandler(state));
 
     @Test
+    void underMemoryPressureAnApiRequestIsShedWith503AndRetryAfterButHealthPassesOn() throws Exception {
+        GatewayState pressed = new GatewayState(
+                new SnapshotHolder(GatewaySnapshot.of(1, List.of(), List.of(), List.of(), List.of())), metrics,
+                new OverloadMonitor(100, () -> true));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestGuardHandler(pressed));
+        FullHttpRequest api = post("/v1/chat/completions", "{}");
+
+        ch.writeInbound(api);
+
+        FullHttpResponse shed = ch.readOutbound();
+        assertEquals(503, shed.status().code());
+        assertEquals("1", shed.headers().get("retry-after"));
+        JsonNode error = JSON.readTree(shed.content().toString(StandardCharsets.UTF_8)).get("error");
+        assertEquals("gateway_overloaded", error.get("code").asText());
+        assertEquals("The gateway is short of memory. Retry after 1 second.", error.get("message").asText());
+        assertEquals(0, api.refCnt(), "the shed request is released");
+        assertEquals(1, metrics.counter("brokle_errors_total{cause=\"overloaded\"}"));
+        shed.release();
+
+        FullHttpRequest health = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
+        ch.writeInbound(health);
+        assertSame(health, ch.readInbound(), "health is answered whatever the load");
+        health.release();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void beyondMaxInFlightARequestIsShedAndBelowItPassesOn() {
+        OverloadMonitor limit = new OverloadMonitor(2, () -> false);
+
+        assertNull(limit.refusal(2));
+        assertEquals("The gateway is at its limit of 2 requests in flight.", limit.refusal(3));
+    }
+
+    @Test
     void aGoodRequestPassesOnStampedWithIdAndArrivalTime() {
         FullHttpRequest request = post("/v1/chat/completions", "{}");
         long before = System.nanoTime();
