@@ -27,8 +27,9 @@ import java.util.Set;
  *       calls cannot go back (Cohere takes no thinking from the client) and is dropped.</li>
  *   <li>{@code tool}: role {@code tool} with {@code tool_call_id} and its content (a string, or
  *       text parts as text items).</li>
- *   <li>A message's {@code name} has no Cohere field and is dropped; {@code function} (legacy)
- *       and unknown roles are refused.</li>
+ *   <li>A message's {@code name} and the {@code cache_control} markers of messages and parts
+ *       (Cohere has no prompt-cache markers) are dropped; {@code function} (legacy) and unknown
+ *       roles are refused.</li>
  * </ul>
  */
 final class OpenAiMessagesToCohere {
@@ -55,6 +56,7 @@ final class OpenAiMessagesToCohere {
             if (Json.present(message, "name")) {
                 dropped.add("messages[].name");
             }
+            noteCacheControl(message);
             String role = Json.string(message, "role");
             switch (role == null ? "" : role) {
                 case "system", "developer" -> out.add(system(message, path));
@@ -70,6 +72,17 @@ final class OpenAiMessagesToCohere {
             }
         }
         return out;
+    }
+
+    /** Cohere has no prompt-cache markers: a message's or a part's {@code cache_control} is dropped. */
+    private void noteCacheControl(JsonNode message) {
+        boolean marked = Json.present(message, "cache_control");
+        for (JsonNode part : message.path("content")) {
+            marked |= part.isObject() && Json.present(part, "cache_control");
+        }
+        if (marked) {
+            dropped.add("cache_control");
+        }
     }
 
     private static ObjectNode system(JsonNode message, String path) throws TranslationException {

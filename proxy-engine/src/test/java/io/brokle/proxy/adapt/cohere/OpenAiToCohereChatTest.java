@@ -221,6 +221,18 @@ class OpenAiToCohereChatTest {
                 {"model":"m","messages":[{"role":"user","content":"Hi"}],"parallel_tool_calls":true}""").droppedParams());
     }
 
+    @Test
+    void cacheControlMarkersHaveNoCohereFormAndAreDroppedAndListedOnce() throws Exception {
+        CohereRequest t = translate("""
+                {"model":"m","messages":[
+                  {"role":"system","content":[{"type":"text","text":"Long rules","cache_control":{"type":"ephemeral"}}]},
+                  {"role":"user","content":"Hi","cache_control":{"type":"ephemeral"}}]}""");
+
+        assertEquals(List.of("cache_control"), t.droppedParams());
+        assertEquals(parse("[{\"type\":\"text\",\"text\":\"Long rules\"}]"), t.body().get("messages").get(0).get("content"));
+        assertFalse(t.body().toString().contains("cache_control"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "\"n\":2 | n",
