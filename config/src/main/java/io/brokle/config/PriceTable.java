@@ -57,6 +57,7 @@ public final class PriceTable {
     static final Map<String, String> VENDOR_HOSTS = Map.of(
             "api.openai.com", "openai",
             "api.anthropic.com", "anthropic",
+            "api.cohere.com", "cohere",
             "api.groq.com", "groq",
             "api.mistral.ai", "mistral",
             "api.deepseek.com", "deepseek",
@@ -284,7 +285,8 @@ public final class PriceTable {
 
     /**
      * The family {@code provider}'s deployments are priced from: its {@code priceFamily} when
-     * set; otherwise {@code azure} for kind azure, {@code mock} for kind mock (not in the table:
+     * set; otherwise {@code azure} for kind azure, {@code anthropic} and {@code cohere} for those
+     * kinds, {@code mock} for kind mock (not in the table:
      * unpriced), and for kind openai the vendor of a known base URL host ({@link #VENDOR_HOSTS}:
      * {@code api.anthropic.com} is {@code anthropic}, ...) or else {@code openai}.
      */
@@ -295,6 +297,7 @@ public final class PriceTable {
         return switch (provider.kind()) {
             case AZURE -> "azure";
             case ANTHROPIC -> "anthropic";
+            case COHERE -> "cohere";
             case MOCK -> "mock";
             case OPENAI -> {
                 String host = provider.baseUrl().getHost();

@@ -17,7 +17,12 @@ public enum ProviderKind {
      */
     ANTHROPIC("anthropic"),
     /** The built-in deterministic provider for dry runs and load tests; needs no network or key. */
-    MOCK("mock");
+    MOCK("mock"),
+    /**
+     * Cohere's v2 API ({@code /v2/chat}, {@code /v2/embed}, {@code Authorization: Bearer});
+     * OpenAI-format chat and embeddings requests are translated both ways.
+     */
+    COHERE("cohere");
 
     private final String yamlName;
 

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * and the defaults it fills in when the file does not set them. An explicit {@code baseUrl} or
  * {@code priceFamily} wins over the preset. The auth header follows from the kind
  * ({@code Authorization: Bearer} for {@code openai}, {@code api-key} for {@code azure},
- * {@code x-api-key} for {@code anthropic}).
+ * {@code x-api-key} for {@code anthropic}, {@code Authorization: Bearer} for {@code cohere}).
  */
 public enum ProviderPreset {
     OPENAI("openai", ProviderKind.OPENAI, "https://api.openai.com/v1", "OPENAI_API_KEY", "openai"),
@@ -29,7 +29,9 @@ public enum ProviderPreset {
     /** A local server: needs no key. */
     OLLAMA("ollama", ProviderKind.OPENAI, "http://127.0.0.1:11434/v1", null, null),
     /** A local server: needs no key (unless started with {@code --api-key}). */
-    VLLM("vllm", ProviderKind.OPENAI, "http://127.0.0.1:8000/v1", null, null);
+    VLLM("vllm", ProviderKind.OPENAI, "http://127.0.0.1:8000/v1", null, null),
+    /** {@code /v2/chat} and {@code /v2/embed} are appended to the base URL. */
+    COHERE("cohere", ProviderKind.COHERE, "https://api.cohere.com", "COHERE_API_KEY", "cohere");
 
     private final String yamlName;
     private final ProviderKind kind;

@@ -82,6 +82,19 @@ class CostCalculatorTest {
     }
 
     @Test
+    void aCohereDeploymentIsPricedFromTheCohereFamily() {
+        Provider cohere = new Provider("co", ProviderKind.COHERE, URI.create("https://api.cohere.com"), "k", null,
+                true, UpstreamTimeouts.DEFAULTS, null);
+        Deployment d = new Deployment("command", "co", "command-r-08-2024", 1);
+
+        Cost cost = CALC.cost(d, cohere, new TokenUsage(10_000, 2_000, 0, 0, 0), TODAY);
+
+        // input 10000 x 0.15 = 1500; output 2000 x 0.60 = 1200 -> 2700 per 1M tokens
+        assertEquals(usd("0.0027000000"), cost.usd());
+        assertEquals("table:cohere/command-r-08-2024@2024-08-30", cost.source());
+    }
+
+    @Test
     void leftOutPricesFallBackToInputAndOutput() {
         Deployment d = new Deployment("d", "openai", "x", 1, Price.of(usd("2"), usd("8")));
         // all 100 prompt tokens at 2 (30 cached, 20 written); all 50 completion tokens at 8 (10 reasoning)
@@ -226,6 +239,7 @@ class CostCalculatorTest {
     @CsvSource({
             "https://api.openai.com/v1, openai",
             "https://api.anthropic.com/v1, anthropic",
+            "https://api.cohere.com/compatibility/v1, cohere",
             "https://API.Groq.com/openai/v1, groq",
             "https://api.mistral.ai/v1, mistral",
             "https://api.deepseek.com, deepseek",

@@ -44,7 +44,8 @@ class PriceTableTest {
 
     @Test
     void shippedTableHasTheWellKnownFamiliesAndModels() {
-        assertEquals(java.util.Set.of("openai", "azure", "anthropic", "google", "mistral", "groq", "deepseek"),
+        assertEquals(java.util.Set.of("openai", "azure", "anthropic", "google", "mistral", "groq", "deepseek",
+                        "cohere"),
                 TABLE.families());
         Map<String, List<String>> expected = Map.of(
                 "openai", List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3",
@@ -55,7 +56,9 @@ class PriceTableTest {
                 "google", List.of("gemini-2.0-flash", "gemini-2.5-flash", "gemini-2.5-pro"),
                 "mistral", List.of("mistral-large-latest", "mistral-small-latest"),
                 "groq", List.of("llama-3.3-70b-versatile", "llama-3.1-8b-instant"),
-                "deepseek", List.of("deepseek-chat", "deepseek-reasoner"));
+                "deepseek", List.of("deepseek-chat", "deepseek-reasoner"),
+                "cohere", List.of("command-a-03-2025", "command-r-plus-08-2024", "command-r-08-2024", "command-r",
+                        "command-r-plus", "embed-v4.0", "embed-english-v3.0"));
         expected.forEach((family, models) -> models.forEach(model -> assertTrue(
                 TABLE.priceFor(family, model, TODAY).isPresent(), family + "/" + model + " is priced today")));
     }

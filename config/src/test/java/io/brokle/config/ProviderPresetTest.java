@@ -78,7 +78,7 @@ class ProviderPresetTest {
     @Test
     void anUnknownPresetIsReportedWithTheKnownOnes() {
         assertEquals(List.of("providers[0].preset: unknown preset \"grok\" (expected one of: openai, azure, anthropic,"
-                        + " groq, mistral, together, deepseek, fireworks, openrouter, xai, ollama, vllm)"),
+                        + " groq, mistral, together, deepseek, fireworks, openrouter, xai, ollama, vllm, cohere)"),
                 Yaml.problems(Yaml.openAiWith("preset: grok\nbaseUrl: https://api.x.ai/v1\napiKey: k")));
     }
 
@@ -113,6 +113,25 @@ class ProviderPresetTest {
 
         assertEquals(URI.create("https://api.anthropic.com"), up.baseUrl());
         assertEquals("anthropic", up.priceFamily());
+    }
+
+    @Test
+    void theCoherePresetFillsTheV2BaseUrlAndPriceFamily() {
+        Provider up = Yaml.parse(providerOfKind("cohere", "preset: cohere\napiKey: ${KEY}"), KEY)
+                .snapshot().providers().get("up");
+
+        assertEquals(ProviderKind.COHERE, up.kind());
+        assertEquals(URI.create("https://api.cohere.com"), up.baseUrl());
+        assertEquals("cohere", up.priceFamily());
+        assertEquals("cohere", PriceTable.familyOf(up));
+    }
+
+    @Test
+    void aCohereProviderNeedsAKeyAndTakesNoApiVersion() {
+        assertEquals(List.of("providers[0].apiKey: missing (required for kind cohere)"),
+                Yaml.problems(providerOfKind("cohere", "preset: cohere")));
+        assertEquals(List.of("providers[0].apiVersion: only for kinds azure and anthropic (remove it)"),
+                Yaml.problems(providerOfKind("cohere", "baseUrl: https://api.cohere.com\napiKey: k\napiVersion: v2")));
     }
 
     @Test
