@@ -284,7 +284,7 @@ public final class PriceTable {
 
     /**
      * The family {@code provider}'s deployments are priced from: its {@code priceFamily} when
-     * set; otherwise {@code azure} for kind azure, {@code mock} for kind mock (not in the table:
+     * set; otherwise {@code azure} for kind azure, {@code google} for kind gemini, {@code mock} for kind mock (not in the table:
      * unpriced), and for kind openai the vendor of a known base URL host ({@link #VENDOR_HOSTS}:
      * {@code api.anthropic.com} is {@code anthropic}, ...) or else {@code openai}.
      */
@@ -295,6 +295,7 @@ public final class PriceTable {
         return switch (provider.kind()) {
             case AZURE -> "azure";
             case ANTHROPIC -> "anthropic";
+            case GEMINI -> "google";
             case MOCK -> "mock";
             case OPENAI -> {
                 String host = provider.baseUrl().getHost();

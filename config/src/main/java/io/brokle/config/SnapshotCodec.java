@@ -186,7 +186,7 @@ public final class SnapshotCodec {
                 yield new Provider(name, kind, null, null, null, enabled, timeouts, readMock(p.object("mock")),
                         priceFamily);
             }
-            case OPENAI, AZURE, ANTHROPIC -> {
+            case OPENAI, AZURE, ANTHROPIC, GEMINI -> {
                 if (p.has("mock")) {
                     p.problem(p.childPath("mock") + ": only for kind mock (remove it)");
                 }
@@ -201,7 +201,7 @@ public final class SnapshotCodec {
                     p.problem(p.childPath("apiVersion") + ": missing (required for kind azure, e.g. 2024-10-21)");
                 }
                 if (!p.has("apiKey")) {
-                    if (kind == ProviderKind.AZURE || kind == ProviderKind.ANTHROPIC) {
+                    if (kind == ProviderKind.AZURE || kind == ProviderKind.ANTHROPIC || kind == ProviderKind.GEMINI) {
                         p.problem(p.childPath("apiKey") + ": missing (required for kind " + kind.yamlName() + ")");
                     } else if (preset != null && preset.needsKey()) {
                         // An absent field is a mistake; one that resolves empty switches the provider off.
@@ -209,7 +209,7 @@ public final class SnapshotCodec {
                                 + " needs a key, e.g. ${" + preset.keyVariable() + ":-})");
                     }
                 }
-                if (kind == ProviderKind.OPENAI && apiVersion != null) {
+                if ((kind == ProviderKind.OPENAI || kind == ProviderKind.GEMINI) && apiVersion != null) {
                     p.problem(p.childPath("apiVersion") + ": only for kinds azure and anthropic (remove it)");
                 }
                 yield baseUrl == null ? null

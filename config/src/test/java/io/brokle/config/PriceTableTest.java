@@ -52,7 +52,8 @@ class PriceTableTest {
                 "azure", List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "text-embedding-3-small"),
                 "anthropic", List.of("claude-sonnet-4-5", "claude-sonnet-4", "claude-haiku-4-5", "claude-opus-4-1",
                         "claude-opus-4-5"),
-                "google", List.of("gemini-2.0-flash", "gemini-2.5-flash", "gemini-2.5-pro"),
+                "google", List.of("gemini-2.0-flash", "gemini-2.5-flash", "gemini-2.5-pro", "gemini-3-pro-preview",
+                        "gemini-embedding-001"),
                 "mistral", List.of("mistral-large-latest", "mistral-small-latest"),
                 "groq", List.of("llama-3.3-70b-versatile", "llama-3.1-8b-instant"),
                 "deepseek", List.of("deepseek-chat", "deepseek-reasoner"));
