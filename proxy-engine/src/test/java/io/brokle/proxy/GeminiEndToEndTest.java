@@ -59,16 +59,20 @@ class GeminiEndToEndTest {
                 + "  - {name: google, kind: gemini, baseUrl: " + gemini.baseUrl() + ", apiKey: " + gemini.apiKey()
                 + ", timeouts: {connect: 1s, firstByte: 2s, idle: 1s, total: 10s}}\n"
                 + "  - {name: google-b, kind: gemini, baseUrl: " + gemini.baseUrl() + ", apiKey: " + gemini.apiKey() + "}\n"
+                + "  - {name: google-slow, kind: gemini, baseUrl: " + gemini.baseUrl() + ", apiKey: " + gemini.apiKey()
+                + ", timeouts: {firstByte: 300ms}}\n"
                 + "deployments:\n"
                 + "  - {name: flash, provider: google, model: gemini-2.5-flash}\n"
                 + "  - {name: pro3, provider: google, model: gemini-3-pro-preview}\n"
                 + "  - {name: embed, provider: google, model: gemini-embedding-001}\n"
                 + "  - {name: flash-b, provider: google-b, model: gemini-2.5-flash}\n"
+                + "  - {name: flash-slow, provider: google-slow, model: gemini-2.5-flash}\n"
                 + "routes:\n"
                 + "  - {model: gemini, deployments: [flash], maxAttempts: 1}\n"
                 + "  - {model: gemini3, deployments: [pro3], maxAttempts: 1}\n"
                 + "  - {model: gemini-embed, deployments: [embed], maxAttempts: 1}\n"
                 + "  - {model: gemini-ha, deployments: [flash, flash-b], strategy: priority, maxAttempts: 2}\n"
+                + "  - {model: gemini-slow, deployments: [flash-slow], maxAttempts: 1}\n"
                 + EndToEndSupport.keyYaml());
     }
 
@@ -340,6 +344,18 @@ class GeminiEndToEndTest {
                     .create(ChatCompletionCreateParams.builder().model("gemini3").addUserMessage("Hi").build()));
             assertEquals(503, e.statusCode());
             assertTrue(e.getMessage().contains("overloaded"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aProviderSlowerThanTheFirstByteTimeoutIsA504() {
+        gemini.slowFirstByteNext(Duration.ofSeconds(30));
+        try (HttpClient http = EndToEndSupport.httpClient()) {
+            HttpResponse<String> r = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    EndToEndSupport.chat("gemini-slow", "Hi", false));
+
+            assertEquals(504, r.statusCode(), r.body());
+            EndToEndSupport.assertOpenAiError(r.body(), "upstream_timeout");
         }
     }
 
