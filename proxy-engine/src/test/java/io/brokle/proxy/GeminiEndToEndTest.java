@@ -135,6 +135,24 @@ class GeminiEndToEndTest {
     }
 
     @Test
+    void aStreamWithoutIncludeUsageHidesTheUsageChunkButTheGatewayCountsItsTokens() {
+        try (HttpClient http = EndToEndSupport.httpClient()) {
+            String completionSeries = EndToEndSupport.tokenSeries("gemini", "completion");
+            long before = EndToEndSupport.scrapeCounter(http, gw, completionSeries);
+
+            HttpResponse<String> r = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    EndToEndSupport.chat("gemini", "Count my tokens", true));
+
+            assertEquals(200, r.statusCode());
+            assertEquals("Hello! You said: Count my tokens", EndToEndSupport.streamedContent(r.body()));
+            assertFalse(r.body().contains("\"choices\":[]"), "no usage chunk for a client that did not ask: " + r.body());
+            assertTrue(r.body().endsWith("data: [DONE]\n\n"), r.body());
+            assertTrue(EndToEndSupport.await(() -> EndToEndSupport.scrapeCounter(http, gw, completionSeries) - before == 6,
+                    Duration.ofSeconds(2)), "brokle_tokens_total counted the 6 completion tokens of the hidden usage chunk");
+        }
+    }
+
+    @Test
     void streamedToolCallsArriveWholeWithIdAndNameAndTheirResultGoesBack() throws InterruptedException {
         ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder()
                 .name("get_weather").description("Weather for a city")
