@@ -39,7 +39,9 @@ import java.util.regex.Pattern;
  *       else {@code {"output": content}} as Gemini's documentation suggests.</li>
  *   <li>Consecutive messages of the same Gemini role are merged into one turn, so the results of
  *       parallel tool calls answer their calls together.</li>
- *   <li>A message's {@code name} has no Gemini field and is dropped.</li>
+ *   <li>A message's {@code name} has no Gemini field and is dropped; so are {@code cache_control}
+ *       markers (Gemini caches repeated prompt prefixes by itself and reports them as cached
+ *       tokens; its explicit caches are resources the gateway does not manage).</li>
  * </ul>
  */
 final class OpenAiMessagesToGemini {
@@ -86,6 +88,7 @@ final class OpenAiMessagesToGemini {
             if (Json.present(message, "name")) {
                 dropped.add("messages[].name");
             }
+            noteCacheControl(message);
             String role = Json.string(message, "role");
             switch (role == null ? "" : role) {
                 case "system", "developer" -> system(message, path);
@@ -137,6 +140,24 @@ final class OpenAiMessagesToGemini {
             throw new TranslationException("content must be a string or an array of content parts", path + ".content");
         }
         return parts;
+    }
+
+    /**
+     * Gemini caches prompt prefixes by itself (implicit caching, reported as cached tokens);
+     * explicit caches are resources the gateway does not manage, so markers are dropped.
+     */
+    private void noteCacheControl(JsonNode node) {
+        if (Json.present(node, "cache_control")) {
+            dropped.add("cache_control");
+        }
+        JsonNode content = node.get("content");
+        if (content != null && content.isArray()) {
+            content.forEach(part -> {
+                if (Json.present(part, "cache_control")) {
+                    dropped.add("cache_control");
+                }
+            });
+        }
     }
 
     private ObjectNode part(JsonNode part, String path) throws TranslationException {

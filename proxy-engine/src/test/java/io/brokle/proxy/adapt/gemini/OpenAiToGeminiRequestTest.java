@@ -222,11 +222,14 @@ class OpenAiToGeminiRequestTest {
     @Test
     void parametersWithoutGeminiEquivalentAreDroppedAndListedUnlessTheyChangeNothing() throws Exception {
         GeminiRequest r = translate("""
-                {"model":"g","messages":[{"role":"user","content":"Hi","name":"ann"}],"logprobs":true,"top_logprobs":3,
+                {"model":"g","messages":[{"role":"user","content":"Hi","name":"ann"},
+                  {"role":"user","content":[{"type":"text","text":"x","cache_control":{"type":"ephemeral"}}]}],
+                 "logprobs":true,"top_logprobs":3,
                  "user":"u1","logit_bias":{"1":5},"store":false,"service_tier":null,"stream_options":{"include_usage":true}}""");
 
-        assertEquals(List.of("logprobs", "top_logprobs", "user", "logit_bias", "messages[].name"), r.droppedParams());
-        assertEquals("logprobs, top_logprobs, user, logit_bias, messages[].name", r.droppedParamsHeader());
+        assertEquals(List.of("logprobs", "top_logprobs", "user", "logit_bias", "messages[].name", "cache_control"),
+                r.droppedParams());
+        assertEquals("logprobs, top_logprobs, user, logit_bias, messages[].name, cache_control", r.droppedParamsHeader());
     }
 
     @ParameterizedTest
