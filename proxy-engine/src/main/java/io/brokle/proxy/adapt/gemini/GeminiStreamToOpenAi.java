@@ -33,6 +33,7 @@ import java.util.UUID;
  *       per {@link GeminiUsage} from the latest {@code usageMetadata}), then {@code [DONE]}.
  *       Every chunk before it has {@code "usage": null}, as OpenAI sends them when usage is
  *       asked for (the gateway always asks, and hides the usage chunk from clients that did not).
+ *       When Gemini sent no token counts there is no usage chunk: an unknown count is not 0.
  *       A stream that ends before that is cut: no {@code [DONE]} comes from here.</li>
  *   <li>An event holding a Google {@code error}: the terminal error per {@link GeminiErrors}. A
  *       blocked prompt ({@code promptFeedback.blockReason}, no candidates): the terminal error
@@ -104,10 +105,12 @@ public final class GeminiStreamToOpenAi {
             candidate(candidate, candidate.path("index").asInt(i), out);
         }
         if (finished.size() >= expectedCandidates) {
-            ObjectNode last = head();
-            last.putArray("choices");
-            last.set("usage", GeminiUsage.toOpenAi(usageMetadata));
-            out.add(Json.write(last));
+            if (usageMetadata != null) {
+                ObjectNode last = head();
+                last.putArray("choices");
+                last.set("usage", GeminiUsage.toOpenAi(usageMetadata));
+                out.add(Json.write(last));
+            }
             out.add("[DONE]");
             completed = true;
         }

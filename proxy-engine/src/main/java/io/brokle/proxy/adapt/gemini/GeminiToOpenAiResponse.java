@@ -23,7 +23,8 @@ import io.brokle.proxy.adapt.TranslationException;
  *       {@code extra_content.google.thought_signature}, the field Google's own OpenAI-compatible
  *       endpoint uses, so that a client sending the call back sends the signature too.</li>
  *   <li>Other parts (code execution, inline data) have no OpenAI form and are dropped.</li>
- *   <li>{@code finishReason} per {@link FinishReasons}; usage per {@link GeminiUsage}.</li>
+ *   <li>{@code finishReason} per {@link FinishReasons}; usage per {@link GeminiUsage}, left out
+ *       when Gemini sent no counts (an unknown count must not read as 0, or cost $0).</li>
  *   <li>No candidates and a {@code promptFeedback.blockReason}: the prompt was blocked, a
  *       {@link TranslationException#contentPolicy} (400 {@code content_policy_violation}).</li>
  * </ul>
@@ -61,7 +62,9 @@ public final class GeminiToOpenAiResponse {
             JsonNode candidate = candidates.get(i);
             choices.add(choice(candidate, candidate.path("index").asInt(i), responseId));
         }
-        out.set("usage", GeminiUsage.toOpenAi(response.get("usageMetadata")));
+        if (GeminiUsage.known(response.get("usageMetadata"))) {
+            out.set("usage", GeminiUsage.toOpenAi(response.get("usageMetadata")));
+        }
         return out;
     }
 

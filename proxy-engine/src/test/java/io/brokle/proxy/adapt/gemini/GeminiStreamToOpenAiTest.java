@@ -120,6 +120,17 @@ class GeminiStreamToOpenAiTest {
     }
 
     @Test
+    void withoutTokenCountsThereIsNoUsageChunkRatherThanZeros() {
+        GeminiStreamToOpenAi stream = new GeminiStreamToOpenAi("m", 1L, 1);
+        List<String> out = stream.feed("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]},"
+                + "\"finishReason\":\"STOP\"}],\"responseId\":\"r\"}");
+
+        assertEquals("[DONE]", out.get(out.size() - 1));
+        assertFalse(out.stream().anyMatch(chunk -> chunk.contains("\"usage\":{")), out.toString());
+        assertTrue(stream.completed());
+    }
+
+    @Test
     void aStreamThatStopsBeforeItsFinishReasonIsNeitherCompletedNorFailed() {
         GeminiStreamToOpenAi stream = new GeminiStreamToOpenAi("m", 1L, 1);
         List<String> out = stream.feed("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}],\"responseId\":\"r\"}");

@@ -1,6 +1,7 @@
 package io.brokle.proxy.adapt.gemini;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,7 @@ class GeminiToOpenAiResponseTest {
         assertEquals(1, out.at("/choices/1/index").asInt());
         assertEquals("", out.at("/choices/1/message/content").asText());
         assertEquals("content_filter", out.at("/choices/1/finish_reason").asText());
+        assertFalse(out.has("usage"), "no counts from Gemini: no usage, rather than zeros");
     }
 
     @Test
