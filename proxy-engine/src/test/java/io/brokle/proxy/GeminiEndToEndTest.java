@@ -73,6 +73,7 @@ class GeminiEndToEndTest {
                 + "  - {model: gemini-embed, deployments: [embed], maxAttempts: 1}\n"
                 + "  - {model: gemini-ha, deployments: [flash, flash-b], strategy: priority, maxAttempts: 2}\n"
                 + "  - {model: gemini-slow, deployments: [flash-slow], maxAttempts: 1}\n"
+                + "  - {model: gemini-small, deployments: [flash], fallbacks: [gemini3], maxAttempts: 2}\n"
                 + EndToEndSupport.keyYaml());
     }
 
@@ -363,6 +364,29 @@ class GeminiEndToEndTest {
             assertEquals(503, e.statusCode());
             assertTrue(e.getMessage().contains("overloaded"), e.getMessage());
         }
+    }
+
+    @Test
+    void aContextLengthErrorOrABlockedPromptMovesToTheFallbackRoute() {
+        try (HttpClient http = EndToEndSupport.httpClient()) {
+            gemini.failNext(400, "INVALID_ARGUMENT",
+                    "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
+            HttpResponse<String> tooLong = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    EndToEndSupport.chat("gemini-small", "A very long prompt", false));
+            assertEquals(200, tooLong.statusCode(), tooLong.body());
+            assertEquals("pro3", tooLong.headers().firstValue("x-brokle-deployment").orElse(null));
+
+            gemini.blockNextPrompt("SAFETY");
+            HttpResponse<String> blocked = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    EndToEndSupport.chat("gemini-small", "Something one model refuses", false));
+            assertEquals(200, blocked.statusCode(), blocked.body());
+            assertEquals("pro3", blocked.headers().firstValue("x-brokle-deployment").orElse(null));
+        }
+        List<String> uris = gemini.requests().stream().map(RecordedRequest::uri).toList();
+        assertEquals(List.of("/v1beta/models/gemini-2.5-flash:generateContent",
+                "/v1beta/models/gemini-3-pro-preview:generateContent",
+                "/v1beta/models/gemini-2.5-flash:generateContent",
+                "/v1beta/models/gemini-3-pro-preview:generateContent"), uris);
     }
 
     @Test
