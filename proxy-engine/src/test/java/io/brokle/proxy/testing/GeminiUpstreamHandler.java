@@ -265,6 +265,9 @@ final class GeminiUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
                 if (thinking.has("thinkingBudget") && thinking.has("thinkingLevel")) {
                     throw new Invalid("You can only set only one of thinking budget and thinking level.");
                 }
+                if (thinking.has("thinkingLevel") && model.startsWith("gemini-2")) {
+                    throw new Invalid("Thinking level is not supported for this model.");
+                }
             }
             if (config.has("responseJsonSchema") && config.has("responseSchema")) {
                 throw new Invalid("responseSchema and responseJsonSchema cannot both be set.");
