@@ -286,7 +286,7 @@ public final class PriceTable {
     /**
      * The family {@code provider}'s deployments are priced from: its {@code priceFamily} when
      * set; otherwise {@code azure} for kind azure, {@code anthropic} and {@code cohere} for those
-     * kinds, {@code mock} for kind mock (not in the table:
+     * kinds, {@code google} for kind gemini, {@code mock} for kind mock (not in the table:
      * unpriced), and for kind openai the vendor of a known base URL host ({@link #VENDOR_HOSTS}:
      * {@code api.anthropic.com} is {@code anthropic}, ...) or else {@code openai}.
      */
@@ -298,6 +298,7 @@ public final class PriceTable {
             case AZURE -> "azure";
             case ANTHROPIC -> "anthropic";
             case COHERE -> "cohere";
+            case GEMINI -> "google";
             case MOCK -> "mock";
             case OPENAI -> {
                 String host = provider.baseUrl().getHost();

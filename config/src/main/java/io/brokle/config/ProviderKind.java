@@ -16,6 +16,11 @@ public enum ProviderKind {
      * OpenAI-format requests are translated both ways.
      */
     ANTHROPIC("anthropic"),
+    /**
+     * Google's Gemini API ({@code /v1beta/models/{model}:generateContent}, {@code x-goog-api-key});
+     * OpenAI-format requests are translated both ways.
+     */
+    GEMINI("gemini"),
     /** The built-in deterministic provider for dry runs and load tests; needs no network or key. */
     MOCK("mock"),
     /**

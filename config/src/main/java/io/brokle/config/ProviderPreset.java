@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * and the defaults it fills in when the file does not set them. An explicit {@code baseUrl} or
  * {@code priceFamily} wins over the preset. The auth header follows from the kind
  * ({@code Authorization: Bearer} for {@code openai}, {@code api-key} for {@code azure},
- * {@code x-api-key} for {@code anthropic}, {@code Authorization: Bearer} for {@code cohere}).
+ * {@code x-api-key} for {@code anthropic}, {@code x-goog-api-key} for {@code gemini},
+ * {@code Authorization: Bearer} for {@code cohere}).
  */
 public enum ProviderPreset {
     OPENAI("openai", ProviderKind.OPENAI, "https://api.openai.com/v1", "OPENAI_API_KEY", "openai"),
@@ -19,6 +20,8 @@ public enum ProviderPreset {
     AZURE("azure", ProviderKind.AZURE, null, "AZURE_OPENAI_API_KEY", "azure"),
     /** {@code /v1/messages} is appended to the base URL. */
     ANTHROPIC("anthropic", ProviderKind.ANTHROPIC, "https://api.anthropic.com", "ANTHROPIC_API_KEY", "anthropic"),
+    /** {@code /v1beta/models/{model}:generateContent} (and the other methods) is appended to the base URL. */
+    GEMINI("gemini", ProviderKind.GEMINI, "https://generativelanguage.googleapis.com", "GEMINI_API_KEY", "google"),
     GROQ("groq", ProviderKind.OPENAI, "https://api.groq.com/openai/v1", "GROQ_API_KEY", "groq"),
     MISTRAL("mistral", ProviderKind.OPENAI, "https://api.mistral.ai/v1", "MISTRAL_API_KEY", "mistral"),
     TOGETHER("together", ProviderKind.OPENAI, "https://api.together.xyz/v1", "TOGETHER_API_KEY", null),

@@ -188,7 +188,7 @@ public final class SnapshotCodec {
                 yield new Provider(name, kind, null, null, null, enabled, timeouts, readMock(p.object("mock")),
                         priceFamily);
             }
-            case OPENAI, AZURE, ANTHROPIC, COHERE -> {
+            case OPENAI, AZURE, ANTHROPIC, COHERE, GEMINI -> {
                 if (p.has("mock")) {
                     p.problem(p.childPath("mock") + ": only for kind mock (remove it)");
                 }
@@ -203,7 +203,8 @@ public final class SnapshotCodec {
                     p.problem(p.childPath("apiVersion") + ": missing (required for kind azure, e.g. 2024-10-21)");
                 }
                 if (!p.has("apiKey")) {
-                    if (kind == ProviderKind.AZURE || kind == ProviderKind.ANTHROPIC || kind == ProviderKind.COHERE) {
+                    if (kind == ProviderKind.AZURE || kind == ProviderKind.ANTHROPIC || kind == ProviderKind.COHERE
+                            || kind == ProviderKind.GEMINI) {
                         p.problem(p.childPath("apiKey") + ": missing (required for kind " + kind.yamlName() + ")");
                     } else if (preset != null && preset.needsKey()) {
                         // An absent field is a mistake; one that resolves empty switches the provider off.
@@ -211,7 +212,8 @@ public final class SnapshotCodec {
                                 + " needs a key, e.g. ${" + preset.keyVariable() + ":-})");
                     }
                 }
-                if ((kind == ProviderKind.OPENAI || kind == ProviderKind.COHERE) && apiVersion != null) {
+                if ((kind == ProviderKind.OPENAI || kind == ProviderKind.COHERE
+                            || kind == ProviderKind.GEMINI) && apiVersion != null) {
                     p.problem(p.childPath("apiVersion") + ": only for kinds azure and anthropic (remove it)");
                 }
                 yield baseUrl == null ? null

@@ -78,7 +78,7 @@ class ProviderPresetTest {
     @Test
     void anUnknownPresetIsReportedWithTheKnownOnes() {
         assertEquals(List.of("providers[0].preset: unknown preset \"grok\" (expected one of: openai, azure, anthropic,"
-                        + " groq, mistral, together, deepseek, fireworks, openrouter, xai, ollama, vllm, cohere)"),
+                        + " gemini, groq, mistral, together, deepseek, fireworks, openrouter, xai, ollama, vllm, cohere)"),
                 Yaml.problems(Yaml.openAiWith("preset: grok\nbaseUrl: https://api.x.ai/v1\napiKey: k")));
     }
 
@@ -135,6 +135,37 @@ class ProviderPresetTest {
     }
 
     @Test
+    void theGeminiPresetFillsTheGeminiApiBaseUrlAndTheGoogleFamily() {
+        Provider up = Yaml.parse(providerOfKind("gemini", "preset: gemini\napiKey: ${KEY}"), KEY)
+                .snapshot().providers().get("up");
+
+        assertEquals(ProviderKind.GEMINI, up.kind());
+        assertEquals(URI.create("https://generativelanguage.googleapis.com"), up.baseUrl());
+        assertEquals("google", up.priceFamily());
+        assertEquals("test-value", up.apiKey());
+    }
+
+    @Test
+    void aGeminiProviderNeedsAnApiKeyFieldAndTakesNoApiVersion() {
+        assertEquals(List.of("providers[0].apiKey: missing (required for kind gemini)"),
+                Yaml.problems(providerOfKind("gemini", "preset: gemini")));
+        assertEquals(List.of("providers[0].apiVersion: only for kinds azure and anthropic (remove it)"),
+                Yaml.problems(providerOfKind("gemini", "preset: gemini\napiKey: k\napiVersion: v1")));
+    }
+
+    @Test
+    void aGeminiProviderWithoutPresetIsPricedAsGoogleAndAnEmptyKeySwitchesItOff() {
+        Provider up = Yaml.parse(providerOfKind("gemini",
+                "baseUrl: https://gemini-proxy.example.com\napiKey: ${GEMINI_API_KEY:-}"), Map.of())
+                .snapshot().providers().get("up");
+
+        assertEquals(URI.create("https://gemini-proxy.example.com"), up.baseUrl());
+        assertNull(up.priceFamily());
+        assertEquals("google", PriceTable.familyOf(up));
+        assertFalse(up.enabled());
+    }
+
+    @Test
     void theAzurePresetStillNeedsTheResourceUrl() {
         Provider up = Yaml.parse(providerOfKind("azure", """
                 preset: azure
@@ -151,6 +182,8 @@ class ProviderPresetTest {
     void aPresetForAnotherKindIsReported() {
         assertEquals(List.of("providers[0].preset: preset groq is for kind openai (this provider is kind anthropic)"),
                 Yaml.problems(providerOfKind("anthropic", "preset: groq\nbaseUrl: https://api.anthropic.com\napiKey: k")));
+        assertEquals(List.of("providers[0].preset: preset gemini is for kind gemini (this provider is kind openai)"),
+                Yaml.problems(Yaml.openAiWith("preset: gemini\nbaseUrl: https://generativelanguage.googleapis.com\napiKey: k")));
         assertEquals(List.of("providers[0].preset: preset anthropic is for kind anthropic (this provider is kind openai)"),
                 Yaml.problems(Yaml.openAiWith("preset: anthropic\nbaseUrl: https://api.anthropic.com/v1\napiKey: k")));
     }

@@ -377,7 +377,7 @@ class SnapshotCodecProblemsTest {
 
     @Test
     void unknownKindListsTheKnownOnes() {
-        assertEquals(List.of("providers[0].kind: unknown kind \"bedrock\" (expected one of: openai, azure, anthropic, mock, cohere)"),
+        assertEquals(List.of("providers[0].kind: unknown kind \"bedrock\" (expected one of: openai, azure, anthropic, gemini, mock, cohere)"),
                 Yaml.problems("providers:\n  - name: p\n    kind: bedrock\n"));
     }
 

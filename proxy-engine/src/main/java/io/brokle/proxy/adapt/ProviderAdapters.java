@@ -6,6 +6,7 @@ import io.brokle.config.ProviderKind;
 public final class ProviderAdapters {
     private static final ProviderAdapter ANTHROPIC = new AnthropicAdapter();
     private static final ProviderAdapter COHERE = new CohereAdapter();
+    private static final ProviderAdapter GEMINI = new GeminiAdapter();
 
     private ProviderAdapters() {
     }
@@ -16,6 +17,7 @@ public final class ProviderAdapters {
             case OPENAI, AZURE, MOCK -> null;
             case ANTHROPIC -> ANTHROPIC;
             case COHERE -> COHERE;
+            case GEMINI -> GEMINI;
         };
     }
 }

@@ -29,7 +29,16 @@ public final class TranslationException extends Exception {
         return new TranslationException(message, 502, null, "upstream_malformed");
     }
 
-    /** 400 (the client's request) or 502 (the provider's answer). */
+    /**
+     * A 400 with code {@code content_policy_violation}: the provider answered, but refused the
+     * request on policy grounds in a success answer (a prompt Gemini blocked). The relay answers
+     * it like a provider's error, so routes may fall back to another model.
+     */
+    public static TranslationException contentPolicy(String message) {
+        return new TranslationException(message, 400, null, "content_policy_violation");
+    }
+
+    /** 400 (the client's request, or a {@linkplain #contentPolicy refusal}) or 502 (the provider's answer). */
     public int status() {
         return status;
     }
@@ -39,7 +48,7 @@ public final class TranslationException extends Exception {
         return param;
     }
 
-    /** The OpenAI-style error code: null for a 400, {@code upstream_malformed} for a 502. */
+    /** The OpenAI-style error code: null for a 400 about the request, {@code content_policy_violation}, or {@code upstream_malformed} for a 502. */
     public String code() {
         return code;
     }

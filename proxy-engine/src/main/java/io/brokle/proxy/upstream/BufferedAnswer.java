@@ -4,6 +4,7 @@ import io.brokle.config.Cost;
 import io.brokle.proxy.adapt.ResponseTranslator;
 import io.brokle.proxy.adapt.TranslatedError;
 import io.brokle.proxy.adapt.TranslationException;
+import io.brokle.proxy.http.ErrorResponses;
 import io.brokle.proxy.sse.UsageTap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -108,8 +109,16 @@ final class BufferedAnswer implements AutoCloseable {
                 answer = client.alloc().buffer(translated.length).writeBytes(translated);
             } catch (TranslationException e) {
                 answer.release();
-                relay.failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_malformed", e.getMessage());
-                return;
+                if (!success || e.status() == 502) {
+                    relay.failBeforeAnswer(HttpResponseStatus.BAD_GATEWAY, "upstream_malformed", e.getMessage());
+                    return;
+                }
+                // A success answer that is a refusal (a blocked prompt): answered like the provider's error.
+                status = e.status();
+                success = false;
+                byte[] error = ErrorResponses.json(e.getMessage(), e.type(), e.param(), e.code())
+                        .getBytes(StandardCharsets.UTF_8);
+                answer = client.alloc().buffer(error.length).writeBytes(error);
             }
         }
         HttpResponseStatus answerStatus = HttpResponseStatus.valueOf(status);
