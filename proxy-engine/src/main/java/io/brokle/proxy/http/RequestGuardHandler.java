@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * active-request gauge) and refuses what cannot be handled at all: a request the HTTP decoder
  * could not parse (400; 431 for oversized headers; 414 for an oversized request line; the
  * connection closes, since its framing is lost) and a compressed body (415, since the gateway
- * reads the body and will not inflate untrusted input).
+ * reads the body and will not inflate untrusted input), each in the client's format
+ * ({@link ClientDialect}).
  * Owns the request only on the refusal paths, where it releases it.
  */
 @Sharable
@@ -37,6 +38,7 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().attr(GatewayState.RECEIVED_AT).set(System.nanoTime());
         ctx.channel().attr(GatewayState.REQUEST_ID).set(newRequestId());
         state.metrics().requestStarted();
+        ClientDialect dialect = ClientDialect.forUri(request.uri());
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             request.release();
@@ -50,14 +52,14 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
                 default -> cause instanceof TooLongFrameException ? "The request is too large."
                         : "The request is not valid HTTP.";
             };
-            Answers.send(ctx, state, ErrorResponses.response(ctx.alloc(), status, message, "invalid_request_error",
+            Answers.send(ctx, state, dialect.error(ctx.alloc(), status, message, "invalid_request_error",
                     null, null), "none", "none", "bad_request", true);
             return;
         }
         String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding != null && !encoding.trim().toLowerCase(Locale.ROOT).equals("identity")) {
             request.release();
-            Answers.send(ctx, state, ErrorResponses.response(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+            Answers.send(ctx, state, dialect.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                     "Compressed request bodies are not accepted; send the body uncompressed.",
                     "invalid_request_error", null, "unsupported_content_encoding"), "none", "none", "bad_request", false);
             return;
