@@ -58,8 +58,8 @@ final class MessagesSupport {
      * POSTs {@code body} to {@code path} as Anthropic clients do: {@code x-api-key: key} (none when
      * null), {@code anthropic-version}, and {@code extraHeaders} as name, value pairs.
      */
-    static HttpResponse<String> post(HttpClient http, TestGateway gw, String path, String key, String body,
-                                     String... extraHeaders) {
+    static HttpResponse<String> postTo(HttpClient http, TestGateway gw, String path, String key, String body,
+                                       String... extraHeaders) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gw.baseUrl() + path))
                 .timeout(Duration.ofSeconds(8))
                 .header("content-type", "application/json")
@@ -82,7 +82,7 @@ final class MessagesSupport {
     }
 
     static HttpResponse<String> post(HttpClient http, TestGateway gw, String key, String body, String... extraHeaders) {
-        return post(http, gw, PATH, key, body, extraHeaders);
+        return postTo(http, gw, PATH, key, body, extraHeaders);
     }
 
     /**
