@@ -241,6 +241,8 @@ class MessagesTranslatedEndToEndTest {
 
             assertEquals(200, r.statusCode(), r.body());
             assertEquals("cache_control, top_k", r.headers().firstValue("x-brokle-dropped-params").orElseThrow());
+            assertEquals("unpriced", r.headers().firstValue("x-brokle-cost-usd").orElseThrow(),
+                    "the cost of the translated answer's usage: this test model has no price");
             JsonNode sent = up.takeRequest(Duration.ofSeconds(2)).bodyJson();
             assertFalse(sent.has("top_k"));
             assertFalse(sent.toString().contains("cache_control"));

@@ -38,9 +38,9 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().attr(GatewayState.RECEIVED_AT).set(System.nanoTime());
         ctx.channel().attr(GatewayState.REQUEST_ID).set(newRequestId());
         state.metrics().requestStarted();
-        ClientDialect dialect = ClientDialect.forUri(request.uri());
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
+            ClientDialect dialect = ClientDialect.forUri(request.uri());
             request.release();
             HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
                     ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
@@ -52,12 +52,13 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
                 default -> cause instanceof TooLongFrameException ? "The request is too large."
                         : "The request is not valid HTTP.";
             };
-            Answers.send(ctx, state, dialect.error(ctx.alloc(), status, message, "invalid_request_error",
-                    null, null), "none", "none", "bad_request", true);
+            Answers.send(ctx, state, dialect.error(ctx.alloc(), status, message, "invalid_request_error", null, null),
+                    "none", "none", "bad_request", true);
             return;
         }
         String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding != null && !encoding.trim().toLowerCase(Locale.ROOT).equals("identity")) {
+            ClientDialect dialect = ClientDialect.forUri(request.uri());
             request.release();
             Answers.send(ctx, state, dialect.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                     "Compressed request bodies are not accepted; send the body uncompressed.",
