@@ -39,40 +39,25 @@ import java.util.Map;
  *       What the translation could not carry is named in {@code x-brokle-dropped-params}; what it
  *       cannot express at all is a 400.</li>
  * </ul>
+ * One per client request: it keeps the translation for the request's later attempts.
  */
 final class AnthropicClientAttempts implements AttemptPreparer {
     private static final String MESSAGES_PATH = "/v1/messages";
 
-    private final ByteBuf body;
-    private final SniffedRequest sniffed;
-    private final RelayRequest request;
-    private final MockUpstreams mocks;
-    private final ByteBufAllocator alloc;
     private TranslatedRequest translated;
 
-    /**
-     * @param body the client's Anthropic-format body; borrowed, never released here
-     */
-    AnthropicClientAttempts(ByteBuf body, SniffedRequest sniffed, RelayRequest request, MockUpstreams mocks,
-                            ByteBufAllocator alloc) {
-        this.body = body;
-        this.sniffed = sniffed;
-        this.request = request;
-        this.mocks = mocks;
-        this.alloc = alloc;
-    }
-
     @Override
-    public PreparedAttempt prepare(Candidate c) throws TranslationException {
+    public PreparedAttempt prepare(Candidate c, ByteBuf body, SniffedRequest sniffed, RelayRequest request,
+                                   MockUpstreams mocks, ByteBufAllocator alloc) throws TranslationException {
         if (c.provider().kind() == ProviderKind.ANTHROPIC) {
-            return relayed(c);
+            return relayed(c, body, sniffed, request);
         }
-        TranslatedRequest openAi = translated();
-        ByteBuf openAiBody = encode(openAi);
+        TranslatedRequest openAi = translated(body);
+        ByteBuf openAiBody = encode(openAi, alloc);
         try {
             SniffedRequest openAiSniffed = RequestSniffer.sniff(openAiBody, Endpoint.CHAT_COMPLETIONS);
-            PreparedAttempt attempt = new OpenAiAttempts(openAiBody, openAiSniffed, Endpoint.CHAT_COMPLETIONS, mocks, alloc)
-                    .prepare(c);
+            PreparedAttempt attempt = OpenAiAttempts.prepare(c, Endpoint.CHAT_COMPLETIONS, openAiBody, openAiSniffed,
+                    mocks, alloc);
             return new PreparedAttempt(attempt.target(), attempt.body(),
                     new AnthropicClientAnswers(attempt.translator(), openAi.droppedParamsHeader()));
         } catch (BadRequestException e) {
@@ -82,7 +67,7 @@ final class AnthropicClientAttempts implements AttemptPreparer {
         }
     }
 
-    private PreparedAttempt relayed(Candidate c) {
+    private static PreparedAttempt relayed(Candidate c, ByteBuf body, SniffedRequest sniffed, RelayRequest request) {
         Provider provider = c.provider();
         List<Map.Entry<String, String>> headers = new ArrayList<>(3);
         headers.add(Map.entry("x-api-key", provider.apiKey()));
@@ -100,7 +85,7 @@ final class AnthropicClientAttempts implements AttemptPreparer {
     }
 
     /** The request as an OpenAI chat completion, translated on the first attempt that needs it. */
-    private TranslatedRequest translated() throws TranslationException {
+    private TranslatedRequest translated(ByteBuf body) throws TranslationException {
         if (translated == null) {
             JsonNode tree;
             try (InputStream in = new ByteBufInputStream(body.duplicate())) {
@@ -113,7 +98,7 @@ final class AnthropicClientAttempts implements AttemptPreparer {
         return translated;
     }
 
-    private ByteBuf encode(TranslatedRequest openAi) {
+    private static ByteBuf encode(TranslatedRequest openAi, ByteBufAllocator alloc) {
         byte[] bytes = Json.write(openAi.body()).getBytes(StandardCharsets.UTF_8);
         return alloc.buffer(bytes.length).writeBytes(bytes);
     }

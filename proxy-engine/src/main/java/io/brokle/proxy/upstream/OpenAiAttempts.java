@@ -15,28 +15,23 @@ import io.netty.buffer.ByteBufAllocator;
  * Attempts for an OpenAI-format request: relayed without re-encoding to providers that speak
  * OpenAI's wire format (only the model name, and for streams {@code include_usage}, are spliced
  * in by {@link BodyRewriter}), translated by the kind's {@link ProviderAdapter} for the others.
+ * Stateless.
  */
 final class OpenAiAttempts implements AttemptPreparer {
-    private final ByteBuf body;
-    private final SniffedRequest sniffed;
-    private final Endpoint endpoint;
-    private final MockUpstreams mocks;
-    private final ByteBufAllocator alloc;
+    static final OpenAiAttempts INSTANCE = new OpenAiAttempts();
 
-    /**
-     * @param body    the client's body; borrowed, never released here
-     * @param sniffed what {@link io.brokle.proxy.http.RequestSniffer} found in it
-     */
-    OpenAiAttempts(ByteBuf body, SniffedRequest sniffed, Endpoint endpoint, MockUpstreams mocks, ByteBufAllocator alloc) {
-        this.body = body;
-        this.sniffed = sniffed;
-        this.endpoint = endpoint;
-        this.mocks = mocks;
-        this.alloc = alloc;
+    private OpenAiAttempts() {
     }
 
     @Override
-    public PreparedAttempt prepare(Candidate c) throws TranslationException {
+    public PreparedAttempt prepare(Candidate c, ByteBuf body, SniffedRequest sniffed, RelayRequest request,
+                                   MockUpstreams mocks, ByteBufAllocator alloc) throws TranslationException {
+        return prepare(c, request.endpoint(), body, sniffed, mocks, alloc);
+    }
+
+    /** One attempt of an OpenAI-format {@code body} sent to {@code endpoint}. */
+    static PreparedAttempt prepare(Candidate c, Endpoint endpoint, ByteBuf body, SniffedRequest sniffed,
+                                   MockUpstreams mocks, ByteBufAllocator alloc) throws TranslationException {
         ProviderAdapter adapter = ProviderAdapters.forKind(c.provider().kind());
         if (adapter == null) {
             return new PreparedAttempt(UpstreamTarget.of(c.provider(), c.deployment(), endpoint, mocks.addressOf(c.provider())),

@@ -40,6 +40,7 @@ public final class RoutedExchange {
     private final RelayRequest request;
     private final Consumer<RoutedOutcome> whenDone;
     private final AttemptPreparer preparer;
+    private final SniffedRequest sniffed;
     private final long deadlineNanos;
     private ByteBuf body;
     private int index;
@@ -63,9 +64,10 @@ public final class RoutedExchange {
         this.body = body;
         this.request = request;
         this.whenDone = whenDone;
+        this.sniffed = sniffed;
         this.preparer = switch (request.dialect()) {
-            case OPENAI -> new OpenAiAttempts(body, sniffed, request.endpoint(), upstreams.mocks(), client.alloc());
-            case ANTHROPIC -> new AnthropicClientAttempts(body, sniffed, request, upstreams.mocks(), client.alloc());
+            case OPENAI -> OpenAiAttempts.INSTANCE;
+            case ANTHROPIC -> new AnthropicClientAttempts();
         };
         this.deadlineNanos = System.nanoTime() + candidates.get(0).deployment().timeoutsWith(candidates.get(0).provider()).total().toNanos();
     }
@@ -90,7 +92,7 @@ public final class RoutedExchange {
         upstreams.health().started(c.deployment().name());
         PreparedAttempt prepared;
         try {
-            prepared = preparer.prepare(c);
+            prepared = preparer.prepare(c, body, sniffed, request, upstreams.mocks(), client.alloc());
         } catch (TranslationException e) {
             refuseUntranslatable(c, e);
             return;
