@@ -115,11 +115,21 @@ class MessagesErrorsTest {
         assertEquals(405, get.statusCode());
         assertAnthropicError(get.body(), "invalid_request_error");
 
-        HttpResponse<String> count = MessagesSupport.postTo(http, gw, "/v1/messages/count_tokens", TestGateway.KEY,
+        HttpResponse<String> unknown = MessagesSupport.postTo(http, gw, "/v1/messages/batches", TestGateway.KEY,
                 MessagesSupport.message("gpt-test", "hi", false));
-        assertEquals(404, count.statusCode());
-        assertTrue(assertAnthropicError(count.body(), "not_found_error").get("message").asText()
-                .contains("/v1/messages/count_tokens"));
+        assertEquals(404, unknown.statusCode());
+        assertTrue(assertAnthropicError(unknown.body(), "not_found_error").get("message").asText()
+                .contains("/v1/messages/batches"));
+    }
+
+    @Test
+    void countingTokensForAModelOnAnOpenAiProviderIsAClearBadRequest() {
+        HttpResponse<String> r = MessagesSupport.postTo(http, gw, "/v1/messages/count_tokens", TestGateway.KEY,
+                "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(400, r.statusCode());
+        assertTrue(assertAnthropicError(r.body(), "invalid_request_error").get("message").asText()
+                .contains("does not offer /v1/messages/count_tokens"), r.body());
+        assertEquals(0, up.requestCount());
     }
 
     @Test

@@ -16,7 +16,9 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.CacheControlEphemeral;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.MessageTokensCount;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.TextBlockParam;
@@ -201,6 +203,23 @@ class MessagesRelayEndToEndTest {
             assertEquals(expected, Double.parseDouble(r.headers().firstValue("x-brokle-cost-usd").orElseThrow()), 1e-12);
             assertEquals("sonnet", r.headers().firstValue("x-brokle-deployment").orElseThrow());
             assertTrue(r.headers().firstValue("x-request-id").orElseThrow().startsWith("req_"));
+        }
+    }
+
+    @Test
+    void sdkTokenCountIsRelayedAndMatchesTheMessagesInputTokens() throws InterruptedException {
+        try (MessagesSupport.Claude claude = MessagesSupport.sdk(gw, TestGateway.KEY)) {
+            MessageTokensCount count = claude.api().messages().countTokens(MessageCountTokensParams.builder()
+                    .model("claude").addUserMessage("How many tokens is this?").system("Count carefully.").build());
+            RecordedRequest sent = anthropic.takeRequest(Duration.ofSeconds(2));
+            assertEquals("/v1/messages/count_tokens", sent.path());
+            assertEquals("claude-sonnet-4-5", sent.bodyJson().get("model").asText());
+            assertEquals(anthropic.apiKey(), sent.header("x-api-key"));
+
+            Message message = claude.api().messages().create(params("claude", "How many tokens is this?")
+                    .system("Count carefully.").build());
+            assertTrue(count.inputTokens() > 0);
+            assertEquals(message.usage().inputTokens(), count.inputTokens());
         }
     }
 

@@ -14,7 +14,9 @@ public enum Endpoint {
      * Anthropic's Messages API. Relayed as is to Anthropic providers; for every other provider
      * translated to (and answered from) {@link #CHAT_COMPLETIONS}.
      */
-    MESSAGES("/v1/messages", "messages", ClientDialect.ANTHROPIC, "max_tokens", "messages");
+    MESSAGES("/v1/messages", "messages", ClientDialect.ANTHROPIC, "max_tokens", "messages"),
+    /** Anthropic's token counting, relayed to Anthropic providers only (no other provider offers it). */
+    COUNT_TOKENS("/v1/messages/count_tokens", "messages/count_tokens", ClientDialect.ANTHROPIC, "messages");
 
     private final String path;
     private final String upstreamSuffix;

@@ -25,10 +25,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Attempts for a client of Anthropic's {@code POST /v1/messages}.
+ * Attempts for a client of Anthropic's {@code POST /v1/messages} (and
+ * {@code /v1/messages/count_tokens}).
  * <ul>
  *   <li>To an Anthropic provider the client's body goes as it is (only the model name is spliced
- *       in when the deployment's differs, see {@link BodyRewriter}), to {@code /v1/messages}, with
+ *       in when the deployment's differs, see {@link BodyRewriter}), to the same path, with
  *       the provider's key as {@code x-api-key} instead of the client's credential, the client's
  *       {@code anthropic-version} (else the provider's) and {@code anthropic-beta}. Its answers,
  *       streamed or not, pass as they are.</li>
@@ -37,13 +38,11 @@ import java.util.Map;
  *       like an OpenAI client's request (relayed, or translated again by the provider's adapter);
  *       {@link AnthropicClientAnswers} turns the OpenAI answer back into Anthropic's format.
  *       What the translation could not carry is named in {@code x-brokle-dropped-params}; what it
- *       cannot express at all is a 400.</li>
+ *       cannot express at all is a 400. Token counting is not translated: a 400 says so.</li>
  * </ul>
  * One per client request: it keeps the translation for the request's later attempts.
  */
 final class AnthropicClientAttempts implements AttemptPreparer {
-    private static final String MESSAGES_PATH = "/v1/messages";
-
     private TranslatedRequest translated;
 
     @Override
@@ -51,6 +50,10 @@ final class AnthropicClientAttempts implements AttemptPreparer {
                                    MockUpstreams mocks, ByteBufAllocator alloc) throws TranslationException {
         if (c.provider().kind() == ProviderKind.ANTHROPIC) {
             return relayed(c, body, sniffed, request);
+        }
+        if (request.endpoint() != Endpoint.MESSAGES) {
+            throw new TranslationException("Provider \"" + c.provider().name() + "\" does not offer "
+                    + request.endpoint().path() + ": it is served for models on Anthropic deployments only.", null);
         }
         TranslatedRequest openAi = translated(body);
         ByteBuf openAiBody = encode(openAi, alloc);
@@ -80,7 +83,8 @@ final class AnthropicClientAttempts implements AttemptPreparer {
             headers.add(Map.entry("anthropic-version", provider.apiVersion() != null ? provider.apiVersion()
                     : Provider.DEFAULT_ANTHROPIC_VERSION));
         }
-        return new PreparedAttempt(UpstreamTarget.translated(provider, c.deployment(), MESSAGES_PATH, List.copyOf(headers)),
+        return new PreparedAttempt(UpstreamTarget.translated(provider, c.deployment(), request.endpoint().path(),
+                List.copyOf(headers)),
                 BodyRewriter.rewrite(body.retainedDuplicate(), sniffed, c.deployment().model(), false), null);
     }
 
