@@ -116,6 +116,11 @@ class MessagesTranslatedEndToEndTest {
             assertEquals(expected, message.content().get(0).text().orElseThrow().text());
             assertEquals(StopReason.END_TURN, message.stopReason().orElseThrow());
             assertTrue(message.usage().outputTokens() > 0, "usage from the stream's usage chunk");
+            try (HttpClient http = EndToEndSupport.httpClient()) {
+                String series = EndToEndSupport.tokenSeries("gpt-test", "completion");
+                assertTrue(EndToEndSupport.await(() -> EndToEndSupport.scrapeCounter(http, gw, series)
+                        == message.usage().outputTokens(), EndToEndSupport.WAIT), "the translated usage is counted");
+            }
         }
     }
 
