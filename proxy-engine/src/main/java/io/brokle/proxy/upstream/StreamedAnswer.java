@@ -98,7 +98,7 @@ final class StreamedAnswer implements AutoCloseable {
             events.release();
         }
         if (sawProviderError || translator != null && translator.failed()) {
-            // The provider's own error event, translated, was the last thing relayed.
+            // The provider's own error event (as it sent it, or translated) was the last thing relayed.
             relay.endStreamAfterProviderError();
             return;
         }
@@ -109,8 +109,9 @@ final class StreamedAnswer implements AutoCloseable {
         }
         if (last) {
             if (!sawDone) {
-                // A stream that ends without [DONE] was cut (some upstreams end by closing the
-                // connection, which HTTP reports as a normal end): never pass it off as whole.
+                // A stream that ends without its normal end ([DONE], message_stop) was cut (some
+                // upstreams end by closing the connection, which HTTP reports as a normal end):
+                // never pass it off as whole.
                 relay.endStreamWithError("upstream_truncated", "The provider's stream ended before it finished.");
                 return;
             }
