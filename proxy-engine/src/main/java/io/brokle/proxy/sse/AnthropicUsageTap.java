@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads token usage out of answers in Anthropic's Messages format, for clients of
@@ -15,8 +14,9 @@ import java.nio.charset.StandardCharsets;
  * {@code message_start} carries the input counts (cache reads and writes included) and
  * {@code message_delta} the output count (and, from newer API versions, the input counts again).
  * {@code message_stop} is the stream's normal end and {@code error} the provider's terminal
- * error. Only the event's name is looked at for every other event (the text deltas that make up
- * most of a stream); the two usage events are parsed.
+ * error. Only the event's name is looked at, in place, for every other event (the text deltas
+ * that make up most of a stream); the two usage events are parsed. Buffers are read by index:
+ * nothing is copied, retained, released or moved.
  *
  * <p>Anthropic's three input counts are disjoint; the {@link Usage} reported adds them up, as
  * OpenAI's {@code prompt_tokens} does: prompt = input + cache reads + cache writes.
@@ -36,28 +36,23 @@ public final class AnthropicUsageTap implements AnswerTap {
 
     @Override
     public SseEventKind inspectEvent(ByteBuf event) {
-        String name = field(event, "event:");
-        if (name == null) {
+        int name = valueStart(event, "event:");
+        if (name < 0) {
             return SseEventKind.DATA;
         }
-        switch (name) {
-            case "message_stop" -> {
-                return SseEventKind.DONE;
-            }
-            case "error" -> {
-                return SseEventKind.ERROR;
-            }
-            case "message_start", "message_delta" -> {
-                String data = field(event, "data:");
-                if (data != null) {
-                    readEvent(data.getBytes(StandardCharsets.UTF_8));
-                }
-                return SseEventKind.DATA;
-            }
-            default -> {
-                return SseEventKind.DATA;
+        if (isName(event, name, "message_stop")) {
+            return SseEventKind.DONE;
+        }
+        if (isName(event, name, "error")) {
+            return SseEventKind.ERROR;
+        }
+        if (isName(event, name, "message_start") || isName(event, name, "message_delta")) {
+            int data = valueStart(event, "data:");
+            if (data >= 0) {
+                readEvent(event.slice(data, lineEnd(event, data) - data));
             }
         }
+        return SseEventKind.DATA;
     }
 
     @Override
@@ -74,8 +69,8 @@ public final class AnthropicUsageTap implements AnswerTap {
     }
 
     /** One {@code message_start} ({@code message.usage}) or {@code message_delta} ({@code usage}) event's data. */
-    private void readEvent(byte[] data) {
-        try (JsonParser p = JSON.createParser(data)) {
+    private void readEvent(ByteBuf data) {
+        try (InputStream in = new ByteBufInputStream(data); JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() == JsonToken.START_OBJECT) {
                 readObject(p, true);
             }
@@ -123,28 +118,41 @@ public final class AnthropicUsageTap implements AnswerTap {
         }
     }
 
-    /** The value of the first line starting with {@code prefix} (one optional space removed), or null. */
-    private static String field(ByteBuf event, String prefix) {
+    /**
+     * Where the value of the first line starting with {@code field} begins (after one optional
+     * space), or -1 when no line does. Reads by index only.
+     */
+    private static int valueStart(ByteBuf event, String field) {
         int i = event.readerIndex();
         int end = event.writerIndex();
-        int n = prefix.length();
         while (i < end) {
-            int nl = event.indexOf(i, end, (byte) '\n');
-            int lineEnd = nl < 0 ? end : nl;
-            if (lineEnd - i >= n && matches(event, i, prefix)) {
-                int from = i + n;
-                if (from < lineEnd && event.getByte(from) == ' ') {
-                    from++;
-                }
-                int to = lineEnd > from && event.getByte(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
-                return event.toString(from, to - from, StandardCharsets.UTF_8);
+            if (end - i >= field.length() && matches(event, i, field)) {
+                int from = i + field.length();
+                return from < end && event.getByte(from) == ' ' ? from + 1 : from;
             }
+            int nl = event.indexOf(i, end, (byte) '\n');
             if (nl < 0) {
-                return null;
+                return -1;
             }
             i = nl + 1;
         }
-        return null;
+        return -1;
+    }
+
+    /** The end of the line starting at {@code from}, before its {@code \r\n} or {@code \n}. */
+    private static int lineEnd(ByteBuf event, int from) {
+        int nl = event.indexOf(from, event.writerIndex(), (byte) '\n');
+        int end = nl < 0 ? event.writerIndex() : nl;
+        return end > from && event.getByte(end - 1) == '\r' ? end - 1 : end;
+    }
+
+    /** Whether the value at {@code at} is exactly {@code name} (then spaces and the line's end). */
+    private static boolean isName(ByteBuf event, int at, String name) {
+        int end = lineEnd(event, at);
+        while (end > at && event.getByte(end - 1) == ' ') {
+            end--;
+        }
+        return end - at == name.length() && matches(event, at, name);
     }
 
     private static boolean matches(ByteBuf buf, int at, String ascii) {

@@ -55,6 +55,15 @@ class AnthropicUsageTapTest {
     }
 
     @Test
+    void onlyTheEventsExactNameCounts() {
+        assertEquals(SseEventKind.DONE, tap.inspectEvent(buf("event:message_stop\r\ndata: {}\r\n\r\n")));
+        assertEquals(SseEventKind.DATA, tap.inspectEvent(buf("event: message_stopped\ndata: {}\n\n")));
+        assertEquals(SseEventKind.DATA, tap.inspectEvent(buf("event: content_block_delta\ndata: {\"type\":"
+                + "\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"event: error\"}}\n\n")));
+        assertEquals(SseEventKind.DATA, tap.inspectEvent(buf(": keep-alive\n\n")));
+    }
+
+    @Test
     void aWholeMessagesUsageAddsItsDisjointInputCounts() {
         assertTrue(tap.inspectBody(buf("""
                 {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5",
