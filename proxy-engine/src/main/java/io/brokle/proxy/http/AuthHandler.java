@@ -15,7 +15,8 @@ import java.time.Clock;
  * Turns a request into an {@link AuthenticatedRequest}: reads the virtual key from
  * {@code Authorization: Bearer}, {@code x-api-key} or {@code api-key}, hashes it with the
  * gateway's pepper and looks the hash up in the current snapshot, which the request then keeps.
- * A missing, unknown, expired or revoked key gets 401 in OpenAI's format; the key itself is
+ * A missing, unknown, expired or revoked key gets 401 in the client's format (OpenAI's, or
+ * Anthropic's on {@code /v1/messages}: see {@link ClientDialect}); the key itself is
  * never echoed or logged. Releases the request when it refuses it.
  */
 @Sharable
@@ -59,8 +60,9 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, String message, String code) {
+        ClientDialect dialect = ClientDialect.forUri(request.uri());
         request.release();
-        Answers.send(ctx, state, ErrorResponses.response(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, message,
+        Answers.send(ctx, state, dialect.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, message,
                 "invalid_request_error", null, code), "none", "none", "auth", false);
     }
 

@@ -2,20 +2,32 @@ package io.brokle.proxy.http;
 
 import java.util.Optional;
 
-/** The OpenAI endpoints the gateway relays upstream, with the body field each one requires. */
+/**
+ * The endpoints the gateway relays upstream, with the dialect their clients speak and the body
+ * fields each one requires besides {@code model}.
+ */
 public enum Endpoint {
-    CHAT_COMPLETIONS("/v1/chat/completions", "chat/completions", "messages"),
-    COMPLETIONS("/v1/completions", "completions", "prompt"),
-    EMBEDDINGS("/v1/embeddings", "embeddings", "input");
+    CHAT_COMPLETIONS("/v1/chat/completions", "chat/completions", ClientDialect.OPENAI, "messages"),
+    COMPLETIONS("/v1/completions", "completions", ClientDialect.OPENAI, "prompt"),
+    EMBEDDINGS("/v1/embeddings", "embeddings", ClientDialect.OPENAI, "input"),
+    /**
+     * Anthropic's Messages API. Relayed as is to Anthropic providers; for every other provider
+     * translated to (and answered from) {@link #CHAT_COMPLETIONS}.
+     */
+    MESSAGES("/v1/messages", "messages", ClientDialect.ANTHROPIC, "max_tokens", "messages"),
+    /** Anthropic's token counting, relayed to Anthropic providers only (no other provider offers it). */
+    COUNT_TOKENS("/v1/messages/count_tokens", "messages/count_tokens", ClientDialect.ANTHROPIC, "messages");
 
     private final String path;
     private final String upstreamSuffix;
-    private final String requiredField;
+    private final ClientDialect dialect;
+    private final String[] requiredFields;
 
-    Endpoint(String path, String upstreamSuffix, String requiredField) {
+    Endpoint(String path, String upstreamSuffix, ClientDialect dialect, String... requiredFields) {
         this.path = path;
         this.upstreamSuffix = upstreamSuffix;
-        this.requiredField = requiredField;
+        this.dialect = dialect;
+        this.requiredFields = requiredFields;
     }
 
     /** The client-facing path, e.g. {@code /v1/chat/completions}. */
@@ -28,9 +40,33 @@ public enum Endpoint {
         return upstreamSuffix;
     }
 
-    /** The body field besides {@code model} without which the request is a 400. */
+    /** The format its clients speak, and get their answers and errors in. */
+    public ClientDialect dialect() {
+        return dialect;
+    }
+
+    /** The (last) body field besides {@code model} without which the request is a 400. */
     public String requiredField() {
-        return requiredField;
+        return requiredFields[requiredFields.length - 1];
+    }
+
+    /** How many body fields besides {@code model} are required. */
+    int requiredFieldCount() {
+        return requiredFields.length;
+    }
+
+    /** The required field's index in {@link #requiredField(int)} order, or -1 when {@code field} is not required. */
+    int requiredIndex(String field) {
+        for (int i = 0; i < requiredFields.length; i++) {
+            if (requiredFields[i].equals(field)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    String requiredField(int index) {
+        return requiredFields[index];
     }
 
     /** A label for metrics. */

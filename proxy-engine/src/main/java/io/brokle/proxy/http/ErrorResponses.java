@@ -3,18 +3,15 @@ package io.brokle.proxy.http;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every error the gateway itself answers, in OpenAI's format:
+ * The errors the gateway itself answers in OpenAI's format:
  * {@code {"error":{"message":..., "type":..., "param":..., "code":...}}}. Messages name the
- * offending value but never a secret.
+ * offending value but never a secret. Which format a client gets is its {@link ClientDialect}'s
+ * choice; {@link ClientDialect#OPENAI} writes these.
  */
 public final class ErrorResponses {
     private ErrorResponses() {
@@ -26,29 +23,20 @@ public final class ErrorResponses {
                 + quote(param) + ",\"code\":" + quote(code) + "}}";
     }
 
-    /** A whole HTTP response carrying the error; the caller owns it. */
+    /**
+     * A whole HTTP response carrying the error in OpenAI's format; the caller owns it. A handler
+     * answering a client's request uses the request's {@link ClientDialect} instead, so that
+     * clients of {@code /v1/messages} get Anthropic's format.
+     */
     public static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, String message,
                                             String type, String param, String code) {
-        byte[] body = json(message, type, param, code).getBytes(StandardCharsets.UTF_8);
-        ByteBuf content = alloc.buffer(body.length).writeBytes(body);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        return r;
+        return ClientDialect.OPENAI.error(alloc, status, message, type, param, code);
     }
 
     /** A terminal server-sent event for a stream that cannot go on: {@code data: {"error":...}}. */
     public static ByteBuf streamEvent(ByteBufAllocator alloc, String message, String type, String code) {
         byte[] bytes = ("data: " + json(message, type, null, code) + "\n\n").getBytes(StandardCharsets.UTF_8);
         return alloc.buffer(bytes.length).writeBytes(bytes);
-    }
-
-    public static FullHttpResponse badRequest(ByteBufAllocator alloc, String message, String param) {
-        return response(alloc, HttpResponseStatus.BAD_REQUEST, message, "invalid_request_error", param, null);
-    }
-
-    public static FullHttpResponse notFound(ByteBufAllocator alloc, String message) {
-        return response(alloc, HttpResponseStatus.NOT_FOUND, message, "invalid_request_error", null, "not_found");
     }
 
     private static String quote(String s) {

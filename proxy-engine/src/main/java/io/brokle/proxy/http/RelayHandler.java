@@ -24,8 +24,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Serves an {@link AuthenticatedRequest}: {@code GET /v1/models} from the snapshot, and the
- * OpenAI endpoints by sniffing the body, planning the deployments to try and handing the
- * request to a {@link RoutedExchange}. One per connection (or HTTP/2 stream), since it holds
+ * relayed endpoints (OpenAI's, and Anthropic's {@code /v1/messages}) by sniffing the body,
+ * planning the deployments to try and handing the request to a {@link RoutedExchange}. Every
+ * error it answers is in the client's format ({@link ClientDialect}). One per connection (or HTTP/2 stream), since it holds
  * the exchange in flight: a client that goes away cancels it, and the client's writability
  * paces it. Owns the request; the body passes to the exchange, everything else is released here.
  */
@@ -47,10 +48,11 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         FullHttpRequest request = authenticated.request();
         String path = new QueryStringDecoder(request.uri()).path();
+        ClientDialect dialect = ClientDialect.forUri(path);
         if (path.equals("/v1/models")) {
             request.release();
             if (request.method() != HttpMethod.GET) {
-                methodNotAllowed(ctx, "GET");
+                methodNotAllowed(ctx, dialect, "GET");
             } else {
                 listModels(ctx, authenticated);
             }
@@ -59,13 +61,14 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         Endpoint endpoint = Endpoint.forPath(path).orElse(null);
         if (endpoint == null) {
             request.release();
-            Answers.send(ctx, state, ErrorResponses.notFound(ctx.alloc(), "Unknown request URL: "
-                    + request.method() + " " + truncate(path) + "."), "none", "none", "not_found", false);
+            Answers.send(ctx, state, dialect.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Unknown request URL: "
+                    + request.method() + " " + truncate(path) + ".", "invalid_request_error", null, "not_found"),
+                    "none", "none", "not_found", false);
             return;
         }
         if (request.method() != HttpMethod.POST) {
             request.release();
-            methodNotAllowed(ctx, "POST");
+            methodNotAllowed(ctx, dialect, "POST");
             return;
         }
         relay(ctx, authenticated, endpoint);
@@ -78,8 +81,9 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             sniffed = RequestSniffer.sniff(request.content(), endpoint);
         } catch (BadRequestException e) {
             request.release();
-            Answers.send(ctx, state, ErrorResponses.badRequest(ctx.alloc(), e.getMessage(), e.param()),
-                    endpoint.label(), "none", "bad_request", false);
+            Answers.send(ctx, state, endpoint.dialect().error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
+                    e.getMessage(), "invalid_request_error", e.param(), null), endpoint.label(), "none", "bad_request",
+                    false);
             return;
         }
         GatewaySnapshot snapshot = authenticated.snapshot();
@@ -91,7 +95,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         RelayRequest relayRequest = new RelayRequest(endpoint, ctx.channel().attr(GatewayState.REQUEST_ID).get(),
                 sniffed.stream(), sniffed.includeUsage(), request.headers().get(HttpHeaderNames.ACCEPT),
-                state.draining(), 1, 0);
+                state.draining(), 1, 0, endpoint.dialect().formatHeaders(request.headers()));
         String model = sniffed.model();
         RoutedExchange exchange = new RoutedExchange(ctx, upstreams, plan, sniffed, request.content().retain(),
                 relayRequest, outcome -> relayFinished(ctx, endpoint, model, outcome));
@@ -126,26 +130,27 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     private void refuseRoute(ChannelHandlerContext ctx, Endpoint endpoint, String model, RouteSelector.Plan plan) {
         RouteSelector.Refusal refusal = plan.refusal();
+        ClientDialect dialect = endpoint.dialect();
         FullHttpResponse r = switch (refusal) {
-            case UNKNOWN_MODEL -> ErrorResponses.response(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
+            case UNKNOWN_MODEL -> dialect.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
                     "The model `" + truncate(model) + "` does not exist or you do not have access to it.",
                     "invalid_request_error", "model", "model_not_found");
-            case MODEL_NOT_ALLOWED -> ErrorResponses.response(ctx.alloc(), HttpResponseStatus.FORBIDDEN,
+            case MODEL_NOT_ALLOWED -> dialect.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN,
                     "This API key is not allowed to use the model `" + truncate(model) + "`.",
                     "invalid_request_error", "model", "model_not_allowed");
-            case NO_USABLE_DEPLOYMENT -> ErrorResponses.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+            case NO_USABLE_DEPLOYMENT -> dialect.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "The model `" + truncate(model) + "` is configured but none of its providers is enabled "
                             + "(check that their API key variables are set).",
                     "upstream_error", "model", "model_unavailable");
             case ALL_COOLING_DOWN -> {
-                FullHttpResponse limited = ErrorResponses.response(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
+                FullHttpResponse limited = dialect.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
                         "Every provider of the model `" + truncate(model) + "` asked to wait; retry after the "
                                 + "Retry-After delay.", "rate_limit_error", null, "upstream_rate_limited");
                 long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(plan.waitNanos() + 999_999_999L));
                 limited.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
                 yield limited;
             }
-            case ALL_BREAKERS_OPEN -> ErrorResponses.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+            case ALL_BREAKERS_OPEN -> dialect.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "Every provider of the model `" + truncate(model) + "` is failing; the gateway is giving them "
                             + "a moment to recover.", "upstream_error", "model", "model_unavailable");
         };
@@ -173,8 +178,8 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         Answers.send(ctx, state, r, "models", "none", null, false);
     }
 
-    private void methodNotAllowed(ChannelHandlerContext ctx, String allowed) {
-        FullHttpResponse r = ErrorResponses.response(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+    private void methodNotAllowed(ChannelHandlerContext ctx, ClientDialect dialect, String allowed) {
+        FullHttpResponse r = dialect.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                 "This endpoint only accepts " + allowed + ".", "invalid_request_error", null, "method_not_allowed");
         r.headers().set(HttpHeaderNames.ALLOW, allowed);
         Answers.send(ctx, state, r, "none", "none", "bad_request", false);

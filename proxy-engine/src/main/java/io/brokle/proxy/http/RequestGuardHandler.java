@@ -18,9 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * active-request gauge) and refuses what cannot be handled at all: a request the HTTP decoder
  * could not parse (400; 431 for oversized headers; 414 for an oversized request line; the
  * connection closes, since its framing is lost) and a compressed body (415, since the gateway
- * reads the body and will not inflate untrusted input). When the gateway is overloaded
- * ({@link OverloadMonitor}) a request for the API is shed at once with 503 and
- * {@code Retry-After}; health and metrics are still answered.
+ * reads the body and will not inflate untrusted input), each in the client's format
+ * ({@link ClientDialect}). When the gateway is overloaded ({@link OverloadMonitor}) a request
+ * for the API is shed at once with 503 and {@code Retry-After}; health and metrics are still
+ * answered.
  * Owns the request only on the refusal paths, where it releases it.
  */
 @Sharable
@@ -42,6 +43,7 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
         state.metrics().requestStarted();
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
+            ClientDialect dialect = ClientDialect.forUri(request.uri());
             request.release();
             HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
                     ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
@@ -53,14 +55,15 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
                 default -> cause instanceof TooLongFrameException ? "The request is too large."
                         : "The request is not valid HTTP.";
             };
-            Answers.send(ctx, state, ErrorResponses.response(ctx.alloc(), status, message, "invalid_request_error",
-                    null, null), "none", "none", "bad_request", true);
+            Answers.send(ctx, state, dialect.error(ctx.alloc(), status, message, "invalid_request_error", null, null),
+                    "none", "none", "bad_request", true);
             return;
         }
         String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding != null && !encoding.trim().toLowerCase(Locale.ROOT).equals("identity")) {
+            ClientDialect dialect = ClientDialect.forUri(request.uri());
             request.release();
-            Answers.send(ctx, state, ErrorResponses.response(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+            Answers.send(ctx, state, dialect.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                     "Compressed request bodies are not accepted; send the body uncompressed.",
                     "invalid_request_error", null, "unsupported_content_encoding"), "none", "none", "bad_request", false);
             return;
@@ -68,8 +71,9 @@ public final class RequestGuardHandler extends ChannelInboundHandlerAdapter {
         if (request.uri().startsWith("/v1/")) {
             String refusal = state.overload().refusal(state.metrics().activeRequests());
             if (refusal != null) {
+                ClientDialect dialect = ClientDialect.forUri(request.uri());
                 request.release();
-                FullHttpResponse shed = ErrorResponses.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                FullHttpResponse shed = dialect.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                         refusal + " Retry after " + OverloadMonitor.RETRY_AFTER_SECONDS + " second.", "server_error",
                         null, "gateway_overloaded");
                 shed.headers().set(HttpHeaderNames.RETRY_AFTER, OverloadMonitor.RETRY_AFTER_SECONDS);

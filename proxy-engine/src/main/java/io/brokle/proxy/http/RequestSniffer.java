@@ -26,7 +26,7 @@ public final class RequestSniffer {
 
     /**
      * @param body     the request body; not retained, not released, reader index unchanged
-     * @param endpoint which endpoint it was sent to, for its required field
+     * @param endpoint which endpoint it was sent to, for its required fields
      * @throws BadRequestException when the body is not a JSON object or lacks a required field
      */
     public static SniffedRequest sniff(ByteBuf body, Endpoint endpoint) throws BadRequestException {
@@ -45,7 +45,7 @@ public final class RequestSniffer {
             boolean stream = false;
             boolean includeUsage = false;
             boolean hasStreamOptions = false;
-            boolean hasRequired = false;
+            int requiredSeen = 0;
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -76,8 +76,9 @@ public final class RequestSniffer {
                         }
                     }
                     default -> {
-                        if (field.equals(endpoint.requiredField()) && value != JsonToken.VALUE_NULL) {
-                            hasRequired = true;
+                        int required = endpoint.requiredIndex(field);
+                        if (required >= 0 && value != JsonToken.VALUE_NULL) {
+                            requiredSeen |= 1 << required;
                         }
                         p.skipChildren();
                     }
@@ -92,9 +93,11 @@ public final class RequestSniffer {
             if (model == null || model.isEmpty()) {
                 throw new BadRequestException("You must provide a model parameter.", "model");
             }
-            if (!hasRequired) {
-                throw new BadRequestException("Missing required parameter: '" + endpoint.requiredField() + "'.",
-                        endpoint.requiredField());
+            for (int i = 0; i < endpoint.requiredFieldCount(); i++) {
+                if ((requiredSeen & 1 << i) == 0) {
+                    throw new BadRequestException("Missing required parameter: '" + endpoint.requiredField(i) + "'.",
+                            endpoint.requiredField(i));
+                }
             }
             return new SniffedRequest(model, modelStart, modelEnd, stream, includeUsage, hasStreamOptions, objectStart);
         } catch (IOException e) {

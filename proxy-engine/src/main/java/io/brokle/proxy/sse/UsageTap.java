@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * or moved. A cheap byte search decides whether an event can hold usage at all, so ordinary
  * content chunks are never parsed.
  */
-public final class UsageTap {
+public final class UsageTap implements AnswerTap {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
@@ -23,6 +23,7 @@ public final class UsageTap {
     private Usage usage;
 
     /** The usage seen so far, or {@code null} when none was reported. */
+    @Override
     public Usage usage() {
         return usage;
     }
@@ -32,6 +33,7 @@ public final class UsageTap {
      *
      * @param event a whole event including its terminating blank line
      */
+    @Override
     public SseEventKind inspectEvent(ByteBuf event) {
         int data = dataStart(event);
         if (data < 0) {
@@ -59,6 +61,7 @@ public final class UsageTap {
      *
      * @return false when the body is not a well-formed JSON object
      */
+    @Override
     public boolean inspectBody(ByteBuf body) {
         ParsedChunk parsed = parse(body);
         if (parsed == null) {

@@ -4,8 +4,8 @@ import io.brokle.config.Cost;
 import io.brokle.proxy.adapt.ResponseTranslator;
 import io.brokle.proxy.adapt.TranslatedError;
 import io.brokle.proxy.adapt.TranslationException;
-import io.brokle.proxy.http.ErrorResponses;
-import io.brokle.proxy.sse.UsageTap;
+import io.brokle.proxy.http.ClientDialect;
+import io.brokle.proxy.sse.AnswerTap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,10 +23,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Any answer that is not a successful stream: collected whole (at most
- * {@link UpstreamRelay#MAX_BUFFERED_RESPONSE_BYTES}), translated into OpenAI's format when a
+ * {@link UpstreamRelay#MAX_BUFFERED_RESPONSE_BYTES}), translated into the client's format when a
  * {@link ResponseTranslator} is present, checked, and written to the client at once. A success
- * must be one JSON document and an error an OpenAI error document, so that a malformed or
- * non-OpenAI answer becomes a clean 502 instead of garbage. The client's response carries the
+ * must be one JSON document and an error an error document of the client's
+ * {@link ClientDialect}, so that a malformed or foreign answer becomes a clean 502 instead of
+ * garbage. The client's response carries the
  * upstream's pass-through headers ({@code retry-after}, {@code x-ratelimit-*}), the gateway's
  * headers, and, for a success that reported usage, its cost ({@code x-brokle-cost-usd}).
  *
@@ -45,20 +46,21 @@ final class BufferedAnswer implements AutoCloseable {
     private final ChannelHandlerContext client;
     private final HttpResponse head;
     private final ResponseTranslator translator;
-    private final UsageTap tap;
+    private final AnswerTap tap;
     private final AnswerHeaders headers;
     private final String provider;
+    private final ClientDialect dialect;
 
     private CompositeByteBuf collected;
 
     /**
      * @param head       the upstream's response head
-     * @param translator turns a translated provider's answer into OpenAI's format; {@code null}
-     *                   for OpenAI-format providers, whose answers pass as they are
+     * @param translator turns a translated provider's answer into the client's format; {@code null}
+     *                   for providers of the client's format, whose answers pass as they are
      * @param provider   the provider's name, for error messages
      */
     BufferedAnswer(UpstreamRelay relay, ChannelHandlerContext client, HttpResponse head, ResponseTranslator translator,
-                   UsageTap tap, AnswerHeaders headers, String provider) {
+                   AnswerTap tap, AnswerHeaders headers, String provider, ClientDialect dialect) {
         this.relay = relay;
         this.client = client;
         this.head = head;
@@ -66,6 +68,7 @@ final class BufferedAnswer implements AutoCloseable {
         this.tap = tap;
         this.headers = headers;
         this.provider = provider;
+        this.dialect = dialect;
         this.collected = client.alloc().compositeBuffer(64);
     }
 
@@ -116,19 +119,18 @@ final class BufferedAnswer implements AutoCloseable {
                 // A success answer that is a refusal (a blocked prompt): answered like the provider's error.
                 status = e.status();
                 success = false;
-                byte[] error = ErrorResponses.json(e.getMessage(), e.type(), e.param(), e.code())
-                        .getBytes(StandardCharsets.UTF_8);
+                byte[] error = dialect.errorJson(status, e.getMessage(), e.type(), e.param(), e.code());
                 answer = client.alloc().buffer(error.length).writeBytes(error);
             }
         }
         HttpResponseStatus answerStatus = HttpResponseStatus.valueOf(status);
         boolean wellFormed = tap.inspectBody(answer);
-        if (!success && relay.retryInstead(status, wellFormed ? ErrorDocuments.errorCode(answer) : null)) {
+        if (!success && relay.retryInstead(status, wellFormed ? dialect.retryCode(status, answer) : null)) {
             answer.release();
             relay.finishUnanswered(status, "upstream_error", HttpUtil.isKeepAlive(head));
             return;
         }
-        if (!wellFormed || !success && !ErrorDocuments.isErrorDocument(answer)) {
+        if (!wellFormed || !success && !dialect.isErrorDocument(status, answer)) {
             answer.release();
             String why = success
                     ? "Provider \"" + provider + "\" returned a malformed answer (not a JSON object)."

@@ -7,15 +7,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
 
-/** Recognises an upstream error answer the client can use as is: exactly one JSON object, with a top-level {@code error}. */
-final class ErrorDocuments {
+/**
+ * Recognises an OpenAI-format upstream error answer the client can use as is: exactly one JSON
+ * object, with a top-level {@code error}. See {@link io.brokle.proxy.http.ClientDialect#OPENAI}.
+ */
+public final class ErrorDocuments {
     private static final JsonFactory JSON = new JsonFactory();
 
     private ErrorDocuments() {
     }
 
     /** The top-level {@code error.code} (or {@code error.type}) of an error document, or {@code null}. */
-    static String errorCode(ByteBuf body) {
+    public static String errorCode(ByteBuf body) {
         try (java.io.InputStream in = new ByteBufInputStream(body.duplicate()); JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -48,7 +51,7 @@ final class ErrorDocuments {
     }
 
     /** Reads through a view; the buffer's indexes and reference count are untouched. */
-    static boolean isErrorDocument(ByteBuf body) {
+    public static boolean isErrorDocument(ByteBuf body) {
         try (java.io.InputStream in = new ByteBufInputStream(body.duplicate()); JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;

@@ -1,12 +1,6 @@
 package io.brokle.proxy.upstream;
 
-import io.brokle.proxy.adapt.ProviderAdapter;
-import io.brokle.proxy.adapt.ProviderAdapters;
-import io.brokle.proxy.adapt.ResponseTranslator;
-import io.brokle.proxy.adapt.TranslatedAttempt;
 import io.brokle.proxy.adapt.TranslationException;
-import io.brokle.proxy.http.BodyRewriter;
-import io.brokle.proxy.http.ErrorResponses;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.brokle.proxy.http.SniffedRequest;
@@ -43,9 +37,10 @@ public final class RoutedExchange {
     private final Upstreams upstreams;
     private final List<Candidate> candidates;
     private final int maxAttempts;
-    private final SniffedRequest sniffed;
     private final RelayRequest request;
     private final Consumer<RoutedOutcome> whenDone;
+    private final AttemptPreparer preparer;
+    private final SniffedRequest sniffed;
     private final long deadlineNanos;
     private ByteBuf body;
     private int index;
@@ -66,10 +61,14 @@ public final class RoutedExchange {
         this.upstreams = upstreams;
         this.candidates = plan.candidates();
         this.maxAttempts = plan.route().maxAttempts();
-        this.sniffed = sniffed;
         this.body = body;
         this.request = request;
         this.whenDone = whenDone;
+        this.sniffed = sniffed;
+        this.preparer = switch (request.dialect()) {
+            case OPENAI -> OpenAiAttempts.INSTANCE;
+            case ANTHROPIC -> new AnthropicClientAttempts();
+        };
         this.deadlineNanos = System.nanoTime() + candidates.get(0).deployment().timeoutsWith(candidates.get(0).provider()).total().toNanos();
     }
 
@@ -91,28 +90,15 @@ public final class RoutedExchange {
         attempt++;
         Candidate c = candidates.get(index);
         upstreams.health().started(c.deployment().name());
-        ByteBuf attemptBody;
-        UpstreamTarget target;
-        ResponseTranslator translator = null;
-        ProviderAdapter adapter = ProviderAdapters.forKind(c.provider().kind());
-        if (adapter != null) {
-            try {
-                TranslatedAttempt translated = adapter.prepare(request.endpoint(), body, c.provider(), c.deployment(),
-                        client.alloc());
-                attemptBody = translated.body();
-                translator = translated.translator();
-                target = UpstreamTarget.translated(c.provider(), c.deployment(), translated.path(), translated.headers());
-            } catch (TranslationException e) {
-                refuseUntranslatable(c, e);
-                return;
-            }
-        } else {
-            target = UpstreamTarget.of(c.provider(), c.deployment(), request.endpoint(),
-                    upstreams.mocks().addressOf(c.provider()));
-            attemptBody = BodyRewriter.rewrite(body.retainedDuplicate(), sniffed, c.deployment().model(), true);
+        PreparedAttempt prepared;
+        try {
+            prepared = preparer.prepare(c, body, sniffed, request, upstreams.mocks(), client.alloc());
+        } catch (TranslationException e) {
+            refuseUntranslatable(c, e);
+            return;
         }
-        current = new UpstreamRelay(client, upstreams.pool(), target, request.withAttempt(attempt, deadlineNanos), attemptBody,
-                translator, this::retryInstead, upstreams.costs(), outcome -> attemptDone(c, outcome));
+        current = new UpstreamRelay(client, upstreams.pool(), prepared.target(), request.withAttempt(attempt, deadlineNanos),
+                prepared.body(), prepared.translator(), this::retryInstead, upstreams.costs(), outcome -> attemptDone(c, outcome));
         current.start();
     }
 
@@ -121,7 +107,7 @@ public final class RoutedExchange {
         upstreams.health().finished(c.deployment().name());
         upstreams.health().breaker(c.deployment().name()).onCancelled();
         HttpResponseStatus status = HttpResponseStatus.valueOf(e.status());
-        FullHttpResponse r = ErrorResponses.response(client.alloc(), status, e.getMessage(), e.type(), e.param(), e.code());
+        FullHttpResponse r = request.dialect().error(client.alloc(), status, e.getMessage(), e.type(), e.param(), e.code());
         r.headers().set("x-request-id", request.requestId());
         client.writeAndFlush(r);
         finish(new RoutedOutcome(new RelayOutcome(status.code(), status.code() == 400 ? "bad_request" : "upstream_malformed",

@@ -3,7 +3,7 @@ package io.brokle.proxy.upstream;
 import io.brokle.proxy.adapt.ResponseTranslator;
 import io.brokle.proxy.sse.SseEventKind;
 import io.brokle.proxy.sse.SseFrameSplitter;
-import io.brokle.proxy.sse.UsageTap;
+import io.brokle.proxy.sse.AnswerTap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -23,10 +23,12 @@ import java.util.List;
 
 /**
  * One successful {@code text/event-stream} answer, relayed to the client as it arrives. The
- * upstream's chunks are cut into whole events ({@link SseFrameSplitter}), turned into OpenAI
- * events first when a {@link ResponseTranslator} is present, and inspected by the
- * {@link UsageTap} on the way: the usage-only chunk is hidden from a client that did not ask for
- * it, and {@code [DONE]} is noted, since a stream that ends without it was cut. Writes are
+ * upstream's chunks are cut into whole events ({@link SseFrameSplitter}), turned into the
+ * client's format first when a {@link ResponseTranslator} is present, and inspected by the client
+ * dialect's {@link AnswerTap} on the way: OpenAI's usage-only chunk is hidden from a client that
+ * did not ask for it, and the normal end ({@code [DONE]}, Anthropic's {@code message_stop}) is
+ * noted, since a stream that ends without it was cut. A provider's own terminal error event
+ * (Anthropic's {@code event: error}) is relayed and ends the stream. Writes are
  * flushed once per upstream read; while the client cannot keep up the upstream's
  * {@code autoRead} is off, and it is turned back on when the client drains.
  *
@@ -46,21 +48,22 @@ final class StreamedAnswer implements AutoCloseable {
     private final HttpResponse head;
     private final boolean clientAskedUsage;
     private final ResponseTranslator translator;
-    private final UsageTap tap;
+    private final AnswerTap tap;
     private final AnswerHeaders headers;
     private final SseFrameSplitter splitter = new SseFrameSplitter(SseFrameSplitter.DEFAULT_MAX_EVENT_BYTES);
 
     private boolean sawDone;
+    private boolean sawProviderError;
     private boolean flushPending;
 
     /**
      * @param upstream   the relay's upstream connection, paused and resumed here
      * @param head       the upstream's response head
-     * @param translator turns a translated provider's events into OpenAI events; {@code null}
-     *                   for OpenAI-format providers, whose events pass as they are
+     * @param translator turns a translated provider's events into the client's format; {@code null}
+     *                   for providers of the client's format, whose events pass as they are
      */
     StreamedAnswer(UpstreamRelay relay, ChannelHandlerContext client, Channel upstream, HttpResponse head,
-                   boolean clientAskedUsage, ResponseTranslator translator, UsageTap tap, AnswerHeaders headers) {
+                   boolean clientAskedUsage, ResponseTranslator translator, AnswerTap tap, AnswerHeaders headers) {
         this.relay = relay;
         this.client = client;
         this.upstream = upstream;
@@ -94,8 +97,8 @@ final class StreamedAnswer implements AutoCloseable {
         } else {
             events.release();
         }
-        if (translator != null && translator.failed()) {
-            // The provider's own error event, translated, was the last thing relayed.
+        if (sawProviderError || translator != null && translator.failed()) {
+            // The provider's own error event (as it sent it, or translated) was the last thing relayed.
             relay.endStreamAfterProviderError();
             return;
         }
@@ -106,9 +109,10 @@ final class StreamedAnswer implements AutoCloseable {
         }
         if (last) {
             if (!sawDone) {
-                // A stream that ends without [DONE] was cut (some upstreams end by closing the
-                // connection, which HTTP reports as a normal end): never pass it off as whole.
-                relay.endStreamWithError("upstream_truncated", "The provider's stream ended before [DONE].");
+                // A stream that ends without its normal end ([DONE], message_stop) was cut (some
+                // upstreams end by closing the connection, which HTTP reports as a normal end):
+                // never pass it off as whole.
+                relay.endStreamWithError("upstream_truncated", "The provider's stream ended before it finished.");
                 return;
             }
             client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -142,7 +146,7 @@ final class StreamedAnswer implements AutoCloseable {
         }
     }
 
-    /** A translated provider's events, as the OpenAI events the client gets (kept by the same rules). */
+    /** A translated provider's events, as the events the client gets (kept by the same rules). */
     private ByteBuf translateEvents(ByteBuf chunk) {
         List<String> translated = new ArrayList<>();
         splitter.split(chunk, event -> {
@@ -170,6 +174,8 @@ final class StreamedAnswer implements AutoCloseable {
         SseEventKind kind = tap.inspectEvent(event);
         if (kind == SseEventKind.DONE) {
             sawDone = true;
+        } else if (kind == SseEventKind.ERROR) {
+            sawProviderError = true;
         }
         return kind != SseEventKind.USAGE_ONLY || clientAskedUsage;
     }

@@ -3,9 +3,8 @@ package io.brokle.proxy.upstream;
 import io.brokle.config.Cost;
 import io.brokle.config.CostCalculator;
 import io.brokle.proxy.adapt.ResponseTranslator;
-import io.brokle.proxy.http.ErrorResponses;
 import io.brokle.proxy.sse.SseFrameSplitter;
-import io.brokle.proxy.sse.UsageTap;
+import io.brokle.proxy.sse.AnswerTap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,10 +42,12 @@ import java.util.function.Consumer;
  * the first-byte, idle and total timers, the failure paths, cancellation, and the
  * {@link RelayOutcome} it reports once, when the attempt ends.
  *
- * <p>Failure before anything reached the client is an OpenAI error response (502, or 504 for
- * timeouts), unless the {@link AttemptPolicy} retries instead, in which case nothing is written.
- * Failure after a stream started ends it with a terminal {@code data: {"error":...}} event and no
- * {@code [DONE]}, so a client never mistakes a cut answer for a whole one.
+ * <p>Failure before anything reached the client is an error response in the client's format
+ * (502, or 504 for timeouts), unless the {@link AttemptPolicy} retries instead, in which case
+ * nothing is written. Failure after a stream started ends it with the client format's terminal
+ * error event ({@code data: {"error":...}} and no {@code [DONE]} for OpenAI clients,
+ * {@code event: error} and no {@code message_stop} for Anthropic clients), so a client never
+ * mistakes a cut answer for a whole one. Usage is read by the client dialect's {@link AnswerTap}.
  *
  * <p>Ownership: the relay owns the request body until it is written upstream, and every response
  * part {@link UpstreamResponseHandler} hands it: the head is consumed here, content passes to
@@ -70,7 +71,7 @@ public final class UpstreamRelay {
     private final ResponseTranslator translator;
     private final AnswerHeaders answerHeaders;
     private final EventLoop loop;
-    private final UsageTap tap = new UsageTap();
+    private final AnswerTap tap;
 
     private ByteBuf body;
     private State state = State.CONNECTING;
@@ -92,8 +93,8 @@ public final class UpstreamRelay {
 
     /**
      * @param body       ownership passes to the relay
-     * @param translator turns a translated provider's answers into OpenAI's format; {@code null}
-     *                   for OpenAI-format providers, whose answers pass as they are
+     * @param translator turns a translated provider's answers into the client's format; {@code null}
+     *                   for providers of the client's format, whose answers pass as they are
      */
     public UpstreamRelay(ChannelHandlerContext client, UpstreamPool pool, UpstreamTarget target, RelayRequest request,
                          ByteBuf body, ResponseTranslator translator, AttemptPolicy policy, CostCalculator costs,
@@ -109,6 +110,7 @@ public final class UpstreamRelay {
         this.whenDone = whenDone;
         this.loop = client.channel().eventLoop();
         this.answerHeaders = new AnswerHeaders(request, target, translator);
+        this.tap = request.dialect().newTap();
     }
 
     public void start() {
@@ -221,7 +223,7 @@ public final class UpstreamRelay {
         } else {
             state = State.BUFFERING;
             buffered = new BufferedAnswer(this, client, response, translator, tap, answerHeaders,
-                    target.provider().name());
+                    target.provider().name(), request.dialect());
             if (msg instanceof HttpContent content) {
                 onBufferedContent(content);
             }
@@ -340,7 +342,7 @@ public final class UpstreamRelay {
         }
     }
 
-    /** Nothing reached the client yet: answer with an OpenAI error, or nothing when another attempt follows. */
+    /** Nothing reached the client yet: answer with an error, or nothing when another attempt follows. */
     void failBeforeAnswer(HttpResponseStatus status, String result, String message) {
         if (state == State.DONE) {
             return;
@@ -351,7 +353,7 @@ public final class UpstreamRelay {
             return;
         }
         String type = status.code() == 504 ? "timeout_error" : "upstream_error";
-        FullHttpResponse error = ErrorResponses.response(client.alloc(), status, message, type, null, result);
+        FullHttpResponse error = request.dialect().error(client.alloc(), status, message, type, null, result);
         answerHeaders.decorate(error);
         client.writeAndFlush(error);
         finish(status.code(), result, false);
@@ -363,7 +365,8 @@ public final class UpstreamRelay {
             return;
         }
         closeUpstream();
-        client.write(new DefaultHttpContent(ErrorResponses.streamEvent(client.alloc(), message, "upstream_error", result)));
+        client.write(new DefaultHttpContent(request.dialect().streamError(client.alloc(), message, "upstream_error",
+                result)));
         client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         finish(head.status().code(), result, false);
     }

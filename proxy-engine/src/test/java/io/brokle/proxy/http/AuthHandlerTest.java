@@ -207,6 +207,28 @@ class AuthHandlerTest {
         }
     }
 
+    @Test
+    void onTheMessagesEndpointA401IsInAnthropicsFormat() throws Exception {
+        EmbeddedChannel channel = channel(EXPIRY.minusSeconds(3600));
+        FullHttpRequest request = request(Map.of("x-api-key", UNKNOWN));
+        request.setUri("/v1/messages");
+
+        channel.writeInbound(request);
+
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            assertEquals(401, response.status().code());
+            String body = response.content().toString(StandardCharsets.UTF_8);
+            assertEquals(JSON.readTree("{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+                    + "\"message\":\"Incorrect API key provided.\"}}"), JSON.readTree(body));
+        } finally {
+            response.release();
+        }
+        assertEquals(0, request.refCnt());
+        assertNull(channel.readInbound());
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
     private EmbeddedChannel channel(Instant now) {
         EmbeddedChannel channel = new EmbeddedChannel(new AuthHandler(state, HASHER, Clock.fixed(now, ZoneOffset.UTC)));
         // What RequestGuardHandler does for every request before it reaches auth.

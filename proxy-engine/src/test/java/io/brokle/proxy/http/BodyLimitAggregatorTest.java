@@ -88,6 +88,27 @@ class BodyLimitAggregatorTest {
     }
 
     @Test
+    void onTheMessagesEndpointThe413IsInAnthropicsFormat() throws Exception {
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 1_000_000);
+        head.headers().set(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE);
+
+        channel.writeInbound(head);
+
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            assertEquals(413, response.status().code());
+            JsonNode body = JSON.readTree(response.content().toString(StandardCharsets.UTF_8));
+            assertEquals("error", body.get("type").asText());
+            assertEquals("request_too_large", body.get("error").get("type").asText());
+            assertEquals("close", response.headers().get(HttpHeaderNames.CONNECTION));
+        } finally {
+            response.release();
+        }
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
     void expectContinueWithinTheLimitGets100ContinueThenTheBodyIsAggregated() {
         HttpRequest head = head(4);
         head.headers().set(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE);

@@ -132,6 +132,21 @@ class RequestSnifferTest {
     }
 
     @Test
+    void theMessagesEndpointRequiresMaxTokensAndMessages() throws Exception {
+        SniffedRequest sniffed = RequestSniffer.sniff(body("{\"model\":\"claude\",\"max_tokens\":64,\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), Endpoint.MESSAGES);
+        assertEquals("claude", sniffed.model());
+        assertTrue(sniffed.stream());
+
+        assertRefused("{\"model\":\"claude\",\"messages\":[]}", Endpoint.MESSAGES, "max_tokens",
+                "Missing required parameter: 'max_tokens'.");
+        assertRefused("{\"model\":\"claude\",\"max_tokens\":64}", Endpoint.MESSAGES, "messages",
+                "Missing required parameter: 'messages'.");
+        assertRefused("{\"model\":\"claude\",\"max_tokens\":null,\"messages\":[]}", Endpoint.MESSAGES, "max_tokens",
+                "Missing required parameter: 'max_tokens'.");
+    }
+
+    @Test
     void aRequiredFieldNestedDeeperDoesNotCount() {
         assertRefused("{\"model\":\"m\",\"metadata\":{\"messages\":[]}}", Endpoint.CHAT_COMPLETIONS, "messages",
                 "Missing required parameter: 'messages'.");

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A fake Anthropic Messages API for tests: a real HTTP/1.1 server on
  * {@code 127.0.0.1:<free port>} that answers {@code POST /v1/messages} in Anthropic's wire
- * format, streamed ({@code event: ...} / {@code data: ...} lines, with {@code ping}) and not.
+ * format, streamed ({@code event: ...} / {@code data: ...} lines, with {@code ping}) and not, and
+ * {@code POST /v1/messages/count_tokens} ({@code {"input_tokens":N}}, counted as a message's usage is).
  * <pre>
  *   try (AnthropicUpstream upstream = AnthropicUpstream.start()) {
  *       upstream.overloadNext();

@@ -215,7 +215,17 @@ final class AnthropicUpstreamAnswer {
         return pieces;
     }
 
-    private static ObjectNode usage(JsonNode request, AnthropicUpstream upstream) {
+    /** What {@code POST /v1/messages/count_tokens} answers: the input tokens the same message would count. */
+    static ObjectNode tokenCount(JsonNode request) {
+        long total = 0;
+        for (JsonNode part : promptParts(request)) {
+            total += tokens(part);
+        }
+        return JSON.createObjectNode().put("input_tokens", total);
+    }
+
+    /** The prompt as Anthropic orders it for caching: tools, then system, then the messages' blocks. */
+    private static List<JsonNode> promptParts(JsonNode request) {
         List<JsonNode> prompt = new ArrayList<>();
         request.path("tools").forEach(prompt::add);
         JsonNode system = request.get("system");
@@ -232,6 +242,11 @@ final class AnthropicUpstreamAnswer {
                 prompt.add(content);
             }
         }
+        return prompt;
+    }
+
+    private static ObjectNode usage(JsonNode request, AnthropicUpstream upstream) {
+        List<JsonNode> prompt = promptParts(request);
         long total = 0;
         long prefix = 0;
         StringBuilder prefixKey = new StringBuilder(request.path("model").asText());

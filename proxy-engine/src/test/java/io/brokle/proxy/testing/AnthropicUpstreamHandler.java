@@ -50,7 +50,8 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
         upstream.record(RecordedRequest.of(request));
         String path = request.uri().contains("?") ? request.uri().substring(0, request.uri().indexOf('?'))
                 : request.uri();
-        if (!HttpMethod.POST.equals(request.method()) || !"/v1/messages".equals(path)) {
+        boolean countTokens = "/v1/messages/count_tokens".equals(path);
+        if (!HttpMethod.POST.equals(request.method()) || !"/v1/messages".equals(path) && !countTokens) {
             error(ctx, request, 404, "not_found_error", "Not Found");
             return;
         }
@@ -78,9 +79,14 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
         } catch (IOException e) {
             body = null;
         }
-        String problem = problem(body);
+        String problem = problem(body, !countTokens);
         if (problem != null) {
             error(ctx, request, 400, "invalid_request_error", problem);
+            return;
+        }
+        if (countTokens) {
+            write(ctx, request, HttpResponseStatus.OK,
+                    AnthropicUpstreamAnswer.tokenCount(body).toString().getBytes(StandardCharsets.UTF_8), requestId());
             return;
         }
         Script script = upstream.nextScript();
@@ -108,17 +114,17 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
     }
 
     /** What Anthropic would say about {@code body}, or null when it is acceptable. */
-    private static String problem(JsonNode body) {
+    private static String problem(JsonNode body, boolean needsMaxTokens) {
         if (body == null || !body.isObject()) {
             return "There was an error parsing the body of your request: it must be a JSON object.";
         }
         if (!body.path("model").isTextual()) {
             return "model: Field required";
         }
-        if (!body.path("max_tokens").isIntegralNumber()) {
+        if (needsMaxTokens && !body.path("max_tokens").isIntegralNumber()) {
             return "max_tokens: Field required";
         }
-        if (body.path("max_tokens").asLong() < 1) {
+        if (needsMaxTokens && body.path("max_tokens").asLong() < 1) {
             return "max_tokens: Input should be greater than or equal to 1";
         }
         if (!body.path("messages").isArray() || body.path("messages").isEmpty()) {

@@ -136,8 +136,33 @@ public final class AnthropicErrors {
         String message = error != null && error.isObject() ? messageOf(error, status)
                 : "The provider answered " + status + ".";
         String code = error != null && error.isObject() ? Json.string(error, "code") : null;
+        if ("context_length_exceeded".equals(code) && !message.toLowerCase(java.util.Locale.ROOT)
+                .startsWith("prompt is too long")) {
+            // Anthropic clients (coding agents compacting their context) recognise this error by
+            // Anthropic's wording, and so does the gateway's own fallback rule.
+            message = "prompt is too long: " + message;
+        }
+        return new TranslatedError(status, forStatus(status, code, message));
+    }
+
+    /**
+     * An Anthropic error document for an error the gateway answers itself (or passes on from an
+     * OpenAI-format provider), its type following the status and OpenAI-style code as the
+     * class's table says.
+     */
+    public static ObjectNode forStatus(int status, String code, String message) {
         Kind kind = "overloaded".equals(code) ? Kind.OVERLOADED : Kind.ofStatus(status);
-        return new TranslatedError(status, anthropicError(kind.anthropicType, message));
+        return anthropicError(kind.anthropicType, message);
+    }
+
+    /**
+     * The OpenAI-style code of an Anthropic error answer, for the gateway's retry and fallback
+     * rules: {@code context_length_exceeded} for "prompt is too long", else the code its OpenAI
+     * translation carries (null when none, or when the body is not an Anthropic error).
+     */
+    public static String retryCode(int status, String body) {
+        JsonNode error = toOpenAi(status, body).body().path("error");
+        return Json.string(error, "code");
     }
 
     /**

@@ -8,11 +8,15 @@
  *       AnthropicToOpenAiResponse     answer            AnthropicStreamToOpenAi  streamed answer
  *       AnthropicErrors.toOpenAi      error answer
  *
- *   client (Anthropic format, POST /v1/messages) -> gateway -> OpenAI-format provider
- *       AnthropicToOpenAiRequest      request
+ *   client (Anthropic format, POST /v1/messages) -> gateway -> any provider but Anthropic's
+ *       AnthropicToOpenAiRequest      request (then relayed, or translated again by the provider's adapter)
  *       OpenAiToAnthropicResponse     answer            OpenAiStreamToAnthropic  streamed answer
- *       AnthropicErrors.toAnthropic   error answer (also for the gateway's own errors)
+ *       AnthropicErrors.toAnthropic   error answer (AnthropicErrors.forStatus: the gateway's own errors)
+ *       AnthropicClientAnswers        the three above behind the relay's ResponseTranslator, over the
+ *                                     adapter's own translator to OpenAI when there is one
  * </pre>
+ * An Anthropic client's request to an Anthropic provider is relayed untranslated
+ * ({@code upstream.AnthropicClientAttempts}).
  * A request translator returns a {@link io.brokle.proxy.adapt.anthropic.TranslatedRequest}:
  * the body, the parameters not honoured as sent (for the
  * {@value io.brokle.proxy.adapt.anthropic.TranslatedRequest#DROPPED_PARAMS_HEADER} header), and
