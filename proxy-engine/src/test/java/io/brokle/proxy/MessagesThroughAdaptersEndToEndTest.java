@@ -1,0 +1,134 @@
+package io.brokle.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.StopReason;
+import io.brokle.proxy.testing.CohereUpstream;
+import io.brokle.proxy.testing.GeminiUpstream;
+import io.brokle.proxy.testing.RecordedRequest;
+import io.brokle.proxy.testing.TestGateway;
+import java.time.Duration;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Anthropic clients ({@code POST /v1/messages}, the official Anthropic SDK) reaching providers
+ * that need an adapter: the request goes Anthropic -> OpenAI -> the provider's API, the answer
+ * comes back the other way, whole or streamed. Each mock speaks its provider's real wire format.
+ */
+class MessagesThroughAdaptersEndToEndTest {
+    /** A mock provider speaking its vendor's API, and where it expects chat requests. */
+    enum Vendor {
+        GEMINI(port -> "gemini", "/v1beta/models/gemini-2.5-flash:generateContent",
+                "/v1beta/models/gemini-2.5-flash:streamGenerateContent"),
+        COHERE(port -> "cohere", "/v2/chat", "/v2/chat");
+
+        final Function<Integer, String> kind;
+        final String wholePath;
+        final String streamPath;
+
+        Vendor(Function<Integer, String> kind, String wholePath, String streamPath) {
+            this.kind = kind;
+            this.wholePath = wholePath;
+            this.streamPath = streamPath;
+        }
+    }
+
+    /** One running mock, whatever its vendor. */
+    private interface Mock extends AutoCloseable {
+        String baseUrl();
+
+        String apiKey();
+
+        String model();
+
+        RecordedRequest take() throws InterruptedException;
+
+        @Override
+        void close();
+    }
+
+    private static Mock start(Vendor vendor) {
+        return switch (vendor) {
+            case GEMINI -> {
+                GeminiUpstream up = GeminiUpstream.start();
+                yield new Mock() {
+                    public String baseUrl() { return up.baseUrl(); }
+                    public String apiKey() { return up.apiKey(); }
+                    public String model() { return "gemini-2.5-flash"; }
+                    public RecordedRequest take() throws InterruptedException { return up.takeRequest(Duration.ofSeconds(2)); }
+                    public void close() { up.close(); }
+                };
+            }
+            case COHERE -> {
+                CohereUpstream up = CohereUpstream.start();
+                yield new Mock() {
+                    public String baseUrl() { return up.baseUrl(); }
+                    public String apiKey() { return up.apiKey(); }
+                    public String model() { return "command-r-08-2024"; }
+                    public RecordedRequest take() throws InterruptedException { return up.takeRequest(Duration.ofSeconds(2)); }
+                    public void close() { up.close(); }
+                };
+            }
+        };
+    }
+
+    private static TestGateway gateway(Vendor vendor, Mock mock) {
+        return TestGateway.start("providers:\n"
+                + "  - {name: up, kind: " + vendor.kind.apply(0) + ", baseUrl: " + mock.baseUrl() + ", apiKey: "
+                + mock.apiKey() + "}\n"
+                + "deployments:\n"
+                + "  - {name: d, provider: up, model: " + mock.model() + "}\n"
+                + "routes:\n"
+                + "  - {model: claude-alias, deployments: [d], maxAttempts: 1}\n"
+                + EndToEndSupport.keyYaml());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Vendor.class)
+    void aWholeMessageIsTranslatedThroughTheProvidersApiAndBack(Vendor vendor) throws InterruptedException {
+        try (Mock mock = start(vendor);
+             TestGateway gw = gateway(vendor, mock);
+             MessagesSupport.Claude claude = MessagesSupport.sdk(gw, TestGateway.KEY)) {
+            Message message = claude.api().messages().create(MessageCreateParams.builder().model("claude-alias")
+                    .maxTokens(200).system("Be brief.").addUserMessage("Hello from Claude's SDK").build());
+
+            message.validate();
+            assertEquals("Hello! You said: Hello from Claude's SDK", message.content().get(0).text().orElseThrow().text());
+            assertEquals(StopReason.END_TURN, message.stopReason().orElseThrow());
+            assertTrue(message.usage().outputTokens() > 0);
+            RecordedRequest sent = mock.take();
+            assertEquals(vendor.wholePath, sent.path());
+            assertTrue(sent.bodyText().contains("Be brief."), "the system prompt reached the provider");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Vendor.class)
+    void aStreamedMessageIsTranslatedThroughTheProvidersApiAndBack(Vendor vendor) throws InterruptedException {
+        try (Mock mock = start(vendor);
+             TestGateway gw = gateway(vendor, mock);
+             MessagesSupport.Claude claude = MessagesSupport.sdk(gw, TestGateway.KEY)) {
+            MessageAccumulator accumulator = MessageAccumulator.create();
+            try (StreamResponse<RawMessageStreamEvent> stream = claude.api().messages().createStreaming(
+                    MessageCreateParams.builder().model("claude-alias").maxTokens(200)
+                            .addUserMessage("Stream it to Claude").build())) {
+                stream.stream().forEach(accumulator::accumulate);
+            }
+
+            Message message = accumulator.message();
+            message.validate();
+            assertEquals("Hello! You said: Stream it to Claude", message.content().get(0).text().orElseThrow().text());
+            assertEquals(StopReason.END_TURN, message.stopReason().orElseThrow());
+            assertTrue(message.usage().outputTokens() > 0, "usage from the provider's stream");
+            assertEquals(vendor.streamPath, mock.take().path());
+        }
+    }
+}
