@@ -295,6 +295,7 @@ public final class PriceTable {
         return switch (provider.kind()) {
             case AZURE -> "azure";
             case ANTHROPIC -> "anthropic";
+            case BEDROCK -> "bedrock";
             case MOCK -> "mock";
             case OPENAI -> {
                 String host = provider.baseUrl().getHost();

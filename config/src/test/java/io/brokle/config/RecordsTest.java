@@ -83,7 +83,7 @@ class RecordsTest {
 
     @Test
     void providerKindNamesAreLowerCase() {
-        assertEquals("openai, azure, anthropic, mock", ProviderKind.allYamlNames());
+        assertEquals("openai, azure, anthropic, bedrock, mock", ProviderKind.allYamlNames());
         assertEquals(ProviderKind.AZURE, ProviderKind.fromYaml("AZURE").orElseThrow());
         assertEquals(true, ProviderKind.fromYaml("vertex").isEmpty());
     }
