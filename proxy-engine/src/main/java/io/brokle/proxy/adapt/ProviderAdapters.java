@@ -5,6 +5,7 @@ import io.brokle.config.ProviderKind;
 /** The adapter for each provider kind that needs translation. */
 public final class ProviderAdapters {
     private static final ProviderAdapter ANTHROPIC = new AnthropicAdapter();
+    private static final ProviderAdapter BEDROCK = new BedrockAdapter(java.time.Clock.systemUTC());
 
     private ProviderAdapters() {
     }
@@ -14,6 +15,7 @@ public final class ProviderAdapters {
         return switch (kind) {
             case OPENAI, AZURE, MOCK -> null;
             case ANTHROPIC -> ANTHROPIC;
+            case BEDROCK -> BEDROCK;
         };
     }
 }

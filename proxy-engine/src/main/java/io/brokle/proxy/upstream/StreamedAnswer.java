@@ -1,6 +1,7 @@
 package io.brokle.proxy.upstream;
 
 import io.brokle.proxy.adapt.ResponseTranslator;
+import io.brokle.proxy.adapt.StreamFramer;
 import io.brokle.proxy.sse.SseEventKind;
 import io.brokle.proxy.sse.SseFrameSplitter;
 import io.brokle.proxy.sse.UsageTap;
@@ -49,6 +50,7 @@ final class StreamedAnswer implements AutoCloseable {
     private final UsageTap tap;
     private final AnswerHeaders headers;
     private final SseFrameSplitter splitter = new SseFrameSplitter(SseFrameSplitter.DEFAULT_MAX_EVENT_BYTES);
+    private final StreamFramer framer;
 
     private boolean sawDone;
     private boolean flushPending;
@@ -58,15 +60,19 @@ final class StreamedAnswer implements AutoCloseable {
      * @param head       the upstream's response head
      * @param translator turns a translated provider's events into OpenAI events; {@code null}
      *                   for OpenAI-format providers, whose events pass as they are
+     * @param framer     cuts a translated provider's stream that is not server-sent events into
+     *                   events ({@link ResponseTranslator#streamFramer}); {@code null} for SSE
      */
     StreamedAnswer(UpstreamRelay relay, ChannelHandlerContext client, Channel upstream, HttpResponse head,
-                   boolean clientAskedUsage, ResponseTranslator translator, UsageTap tap, AnswerHeaders headers) {
+                   boolean clientAskedUsage, ResponseTranslator translator, StreamFramer framer, UsageTap tap,
+                   AnswerHeaders headers) {
         this.relay = relay;
         this.client = client;
         this.upstream = upstream;
         this.head = head;
         this.clientAskedUsage = clientAskedUsage;
         this.translator = translator;
+        this.framer = framer;
         this.tap = tap;
         this.headers = headers;
     }
@@ -112,7 +118,8 @@ final class StreamedAnswer implements AutoCloseable {
                 return;
             }
             client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            relay.finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0);
+            relay.finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0
+                    && (framer == null || framer.pendingBytes() == 0));
             return;
         }
         if (!client.channel().isWritable()) {
@@ -145,10 +152,14 @@ final class StreamedAnswer implements AutoCloseable {
     /** A translated provider's events, as the OpenAI events the client gets (kept by the same rules). */
     private ByteBuf translateEvents(ByteBuf chunk) {
         List<String> translated = new ArrayList<>();
-        splitter.split(chunk, event -> {
-            translated.addAll(translator.event(event));
-            return false;
-        }).release();
+        if (framer != null) {
+            framer.split(chunk, event -> translated.addAll(translator.event(event)));
+        } else {
+            splitter.split(chunk, event -> {
+                translated.addAll(translator.event(event));
+                return false;
+            }).release();
+        }
         if (translated.isEmpty()) {
             return Unpooled.EMPTY_BUFFER;
         }
@@ -177,7 +188,8 @@ final class StreamedAnswer implements AutoCloseable {
     private HttpResponse streamHead() {
         HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
         AnswerHeaders.copyPassThrough(head.headers(), out.headers());
-        out.headers().set(HttpHeaderNames.CONTENT_TYPE, head.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, framer != null ? "text/event-stream"
+                : head.headers().get(HttpHeaderNames.CONTENT_TYPE));
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         headers.decorate(out);
@@ -188,5 +200,8 @@ final class StreamedAnswer implements AutoCloseable {
     @Override
     public void close() {
         splitter.close();
+        if (framer != null) {
+            framer.close();
+        }
     }
 }
