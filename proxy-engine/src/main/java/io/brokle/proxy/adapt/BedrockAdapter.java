@@ -77,7 +77,7 @@ final class BedrockAdapter implements ProviderAdapter {
             action = "invoke";
             body = translated.body();
             dropped = translated.droppedParams();
-            answers = new Answers(modelId, true, false, ReplyOptions.PLAIN, dropped);
+            answers = new Answers(modelId, true, translated.base64(), false, ReplyOptions.PLAIN, dropped);
         } else {
             TranslatedRequest translated = REQUESTS.translate(request, modelId);
             boolean stream = OpenAiToConverseRequest.stream(request);
@@ -86,7 +86,7 @@ final class BedrockAdapter implements ProviderAdapter {
             dropped = translated.droppedParams();
             // Usage is always asked for, so that tokens and cost are known; the relay hides the
             // usage chunk from clients that did not ask for it.
-            answers = new Answers(modelId, false, stream, new ReplyOptions(translated.reply().jsonResponseTool(), true),
+            answers = new Answers(modelId, false, false, stream, new ReplyOptions(translated.reply().jsonResponseTool(), true),
                     dropped);
         }
         byte[] bytes;
@@ -124,6 +124,7 @@ final class BedrockAdapter implements ProviderAdapter {
     private static final class Answers implements ResponseTranslator {
         private final String modelId;
         private final boolean embeddings;
+        private final boolean base64;
         private final boolean stream;
         private final ReplyOptions reply;
         private final String dropped;
@@ -132,9 +133,11 @@ final class BedrockAdapter implements ProviderAdapter {
         private ConverseStreamToOpenAi events;
         private boolean doneSent;
 
-        Answers(String modelId, boolean embeddings, boolean stream, ReplyOptions reply, List<String> dropped) {
+        Answers(String modelId, boolean embeddings, boolean base64, boolean stream, ReplyOptions reply,
+                List<String> dropped) {
             this.modelId = modelId;
             this.embeddings = embeddings;
+            this.base64 = base64;
             this.stream = stream;
             this.reply = reply;
             this.dropped = dropped.isEmpty() ? null : String.join(", ", dropped);
@@ -148,7 +151,7 @@ final class BedrockAdapter implements ProviderAdapter {
             } catch (IOException e) {
                 throw TranslationException.badUpstream("The provider's answer is not valid JSON.");
             }
-            ObjectNode translated = embeddings ? BedrockEmbeddings.answer(answer, modelId)
+            ObjectNode translated = embeddings ? BedrockEmbeddings.answer(answer, modelId, base64)
                     : ConverseToOpenAiResponse.translate(answer, reply, id, modelId, created);
             try {
                 return JSON.writeValueAsBytes(translated);

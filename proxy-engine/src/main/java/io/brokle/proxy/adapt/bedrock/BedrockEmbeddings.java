@@ -25,8 +25,10 @@ import java.util.Set;
  *       {@code {"embeddings":[[...], ...]}}. Cohere on Bedrock reports no token counts, so the
  *       answer has no {@code usage} (and no cost).</li>
  * </ul>
- * Other models, token-array inputs and {@code encoding_format: base64} are refused (400);
- * {@code user} and {@code dimensions} where the model has none are dropped and listed.
+ * Other models and token-array inputs are refused (400); {@code user} and {@code dimensions}
+ * where the model has none are dropped and listed. With {@code encoding_format: base64} (the
+ * OpenAI SDKs' default) each vector is answered as the base64 of its little-endian float32s, as
+ * OpenAI does.
  */
 public final class BedrockEmbeddings {
     /** Cohere Embed's limit of texts per call. */
@@ -36,8 +38,12 @@ public final class BedrockEmbeddings {
     private BedrockEmbeddings() {
     }
 
-    /** A request body for {@code modelId}, with the parameters dropped on the way. */
-    public record Request(ObjectNode body, List<String> droppedParams) {
+    /**
+     * A request body for {@code modelId}, with the parameters dropped on the way.
+     *
+     * @param base64 whether the client asked for base64-encoded vectors
+     */
+    public record Request(ObjectNode body, List<String> droppedParams, boolean base64) {
     }
 
     static boolean isTitan(String modelId) {
@@ -61,8 +67,8 @@ public final class BedrockEmbeddings {
         List<String> texts = texts(request.get("input"));
         Set<String> dropped = new LinkedHashSet<>();
         String format = Json.string(request, "encoding_format");
-        if (format != null && !"float".equals(format)) {
-            throw new TranslationException("encoding_format must be float for Bedrock models", "encoding_format");
+        if (format != null && !"float".equals(format) && !"base64".equals(format)) {
+            throw new TranslationException("encoding_format must be float or base64", "encoding_format");
         }
         request.fieldNames().forEachRemaining(field -> {
             if (!Set.of("model", "input", "encoding_format", "dimensions").contains(field)
@@ -102,7 +108,7 @@ public final class BedrockEmbeddings {
                 dropped.add("dimensions");
             }
         }
-        return new Request(body, new ArrayList<>(dropped));
+        return new Request(body, new ArrayList<>(dropped), "base64".equals(format));
     }
 
     private static List<String> texts(JsonNode input) throws TranslationException {
@@ -133,7 +139,7 @@ public final class BedrockEmbeddings {
      *
      * @throws TranslationException (502) when the answer does not have the model's format
      */
-    public static ObjectNode answer(JsonNode answer, String modelId) throws TranslationException {
+    public static ObjectNode answer(JsonNode answer, String modelId, boolean base64) throws TranslationException {
         ObjectNode out = Json.object();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
@@ -142,7 +148,7 @@ public final class BedrockEmbeddings {
             if (embedding == null || !embedding.isArray()) {
                 throw TranslationException.badUpstream("The provider's answer is not a Titan embedding.");
             }
-            addEmbedding(data, 0, embedding);
+            addEmbedding(data, 0, embedding, base64);
             out.put("model", modelId);
             long tokens = Json.count(answer, "inputTextTokenCount");
             ObjectNode usage = out.putObject("usage");
@@ -158,16 +164,29 @@ public final class BedrockEmbeddings {
             if (!embeddings.get(i).isArray()) {
                 throw TranslationException.badUpstream("The provider's answer is not a Cohere embeddings answer.");
             }
-            addEmbedding(data, i, embeddings.get(i));
+            addEmbedding(data, i, embeddings.get(i), base64);
         }
         out.put("model", modelId);
         return out;
     }
 
-    private static void addEmbedding(ArrayNode data, int index, JsonNode embedding) {
+    private static void addEmbedding(ArrayNode data, int index, JsonNode embedding, boolean base64)
+            throws TranslationException {
         ObjectNode item = data.addObject();
         item.put("object", "embedding");
         item.put("index", index);
-        item.set("embedding", embedding.deepCopy());
+        if (!base64) {
+            item.set("embedding", embedding.deepCopy());
+            return;
+        }
+        java.nio.ByteBuffer floats = java.nio.ByteBuffer.allocate(4 * embedding.size())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (JsonNode value : embedding) {
+            if (!value.isNumber()) {
+                throw TranslationException.badUpstream("The provider's embedding holds a value that is not a number.");
+            }
+            floats.putFloat(value.floatValue());
+        }
+        item.put("embedding", java.util.Base64.getEncoder().encodeToString(floats.array()));
     }
 }
