@@ -77,7 +77,8 @@ final class BedrockAdapter implements ProviderAdapter {
             action = "invoke";
             body = translated.body();
             dropped = translated.droppedParams();
-            answers = new Answers(modelId, true, translated.base64(), false, ReplyOptions.PLAIN, dropped);
+            answers = new Answers(modelId, true, translated.base64(), false, ReplyOptions.PLAIN, dropped,
+                    clock.instant().getEpochSecond());
         } else {
             TranslatedRequest translated = REQUESTS.translate(request, modelId);
             boolean stream = OpenAiToConverseRequest.stream(request);
@@ -87,7 +88,7 @@ final class BedrockAdapter implements ProviderAdapter {
             // Usage is always asked for, so that tokens and cost are known; the relay hides the
             // usage chunk from clients that did not ask for it.
             answers = new Answers(modelId, false, false, stream, new ReplyOptions(translated.reply().jsonResponseTool(), true),
-                    dropped);
+                    dropped, clock.instant().getEpochSecond());
         }
         byte[] bytes;
         try {
@@ -129,13 +130,14 @@ final class BedrockAdapter implements ProviderAdapter {
         private final ReplyOptions reply;
         private final String dropped;
         private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-        private final long created = Clock.systemUTC().instant().getEpochSecond();
+        private final long created;
         private ConverseStreamToOpenAi events;
         private boolean doneSent;
 
         Answers(String modelId, boolean embeddings, boolean base64, boolean stream, ReplyOptions reply,
-                List<String> dropped) {
+                List<String> dropped, long created) {
             this.modelId = modelId;
+            this.created = created;
             this.embeddings = embeddings;
             this.base64 = base64;
             this.stream = stream;

@@ -23,7 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One successful {@code text/event-stream} answer, relayed to the client as it arrives. The
+ * One successful {@code text/event-stream} answer (or a translated provider's stream in a framing
+ * of its own, cut by its {@link StreamFramer}), relayed to the client as it arrives. The
  * upstream's chunks are cut into whole events ({@link SseFrameSplitter}), turned into OpenAI
  * events first when a {@link ResponseTranslator} is present, and inspected by the
  * {@link UsageTap} on the way: the usage-only chunk is hidden from a client that did not ask for
