@@ -67,6 +67,7 @@ class BedrockEndToEndTest {
                 + "deployments:\n"
                 + "  - {name: sonnet, provider: aws, model: \"" + CLAUDE + "\"}\n"
                 + "  - {name: sonnet-b, provider: aws, model: \"" + CLAUDE + "\"}\n"
+                + "  - {name: sonnet37, provider: aws, model: \"anthropic.claude-3-7-sonnet-20250219-v1:0\"}\n"
                 + "  - {name: nova, provider: aws, model: \"amazon.nova-pro-v1:0\"}\n"
                 + "  - {name: titan, provider: aws, model: \"amazon.titan-embed-text-v2:0\"}\n"
                 + "  - {name: cohere, provider: aws, model: cohere.embed-english-v3}\n"
@@ -77,6 +78,7 @@ class BedrockEndToEndTest {
                 + "  - {model: claude-retried, deployments: [sonnet, sonnet-b], maxAttempts: 2}\n"
                 + "  - {model: claude-then-nova, deployments: [sonnet], fallbacks: [nova], maxAttempts: 2}\n"
                 + "  - {model: nova, deployments: [nova], maxAttempts: 1}\n"
+                + "  - {model: sonnet37, deployments: [sonnet37], maxAttempts: 1}\n"
                 + "  - {model: titan, deployments: [titan], maxAttempts: 1}\n"
                 + "  - {model: cohere, deployments: [cohere], maxAttempts: 1}\n"
                 + "  - {model: forged, deployments: [forged], maxAttempts: 1}\n"
@@ -243,6 +245,71 @@ class BedrockEndToEndTest {
         assertEquals("user", messages.at("/2/role").asText());
         assertEquals("tooluse_1", messages.at("/2/content/0/toolResult/toolUseId").asText());
         assertEquals("rainy", messages.at("/2/content/1/toolResult/content/0/text").asText());
+    }
+
+    @Test
+    void reasoningEffortStreamsClaudesThinkingAsReasoningContentWithItsSignedBlock() {
+        try (HttpClient http = EndToEndSupport.httpClient()) {
+            HttpResponse<String> r = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    "{\"model\":\"claude\",\"stream\":true,\"reasoning_effort\":\"low\","
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Think first\"}]}");
+
+            assertEquals(200, r.statusCode(), r.body());
+            StringBuilder reasoning = new StringBuilder();
+            JsonNode thinkingBlock = null;
+            for (String data : EndToEndSupport.sseData(r.body())) {
+                if (data.equals("[DONE]")) {
+                    continue;
+                }
+                JsonNode delta = EndToEndSupport.parse(data).at("/choices/0/delta");
+                reasoning.append(delta.path("reasoning_content").asText(""));
+                if (delta.has("thinking_blocks")) {
+                    thinkingBlock = delta.at("/thinking_blocks/0");
+                }
+            }
+            assertEquals("The user wrote \"Think first\". I will answer briefly.", reasoning.toString());
+            assertNotNull(thinkingBlock, r.body());
+            assertEquals(reasoning.toString(), thinkingBlock.get("thinking").asText());
+            assertFalse(thinkingBlock.get("signature").asText().isEmpty());
+            assertEquals("Hello! You said: Think first", EndToEndSupport.streamedContent(r.body()));
+        }
+        JsonNode sent = bedrock.requests().getFirst().bodyJson();
+        assertEquals(1024, sent.at("/additionalModelRequestFields/thinking/budget_tokens").asInt());
+    }
+
+    @Test
+    void cacheMarkersWriteThenReadTheCacheAndTheWriteIsPricedAtItsRate() {
+        String request = "{\"model\":\"sonnet37\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"" + "A long and stable system prompt. ".repeat(20) + "\",\"cache_control\":{\"type\":\"ephemeral\"}}]},"
+                + "{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        try (HttpClient http = EndToEndSupport.httpClient()) {
+            HttpResponse<String> first = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY, request);
+            HttpResponse<String> second = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY, request);
+
+            JsonNode written = EndToEndSupport.parse(first.body()).at("/usage/prompt_tokens_details");
+            JsonNode read = EndToEndSupport.parse(second.body()).at("/usage/prompt_tokens_details");
+            assertTrue(written.get("cache_creation_tokens").asLong() > 0, first.body());
+            assertEquals(0, written.get("cached_tokens").asLong());
+            assertEquals(written.get("cache_creation_tokens").asLong(), read.get("cached_tokens").asLong(), second.body());
+            // anthropic.claude-3-7-sonnet: $3 input, $3.75 cache writes, $0.30 cache reads, $15 output per million.
+            assertEquals(0, expectedCost(first.body()).compareTo(
+                    new BigDecimal(first.headers().firstValue("x-brokle-cost-usd").orElseThrow())), first.body());
+            assertEquals(0, expectedCost(second.body()).compareTo(
+                    new BigDecimal(second.headers().firstValue("x-brokle-cost-usd").orElseThrow())), second.body());
+        }
+        assertEquals("default", bedrock.requests().getFirst().bodyJson().at("/system/1/cachePoint/type").asText());
+    }
+
+    private static BigDecimal expectedCost(String answer) {
+        JsonNode usage = EndToEndSupport.parse(answer).get("usage");
+        long read = usage.at("/prompt_tokens_details/cached_tokens").asLong();
+        long written = usage.at("/prompt_tokens_details/cache_creation_tokens").asLong();
+        long input = usage.get("prompt_tokens").asLong() - read - written;
+        return new BigDecimal("3").multiply(BigDecimal.valueOf(input))
+                .add(new BigDecimal("3.75").multiply(BigDecimal.valueOf(written)))
+                .add(new BigDecimal("0.30").multiply(BigDecimal.valueOf(read)))
+                .add(new BigDecimal("15").multiply(BigDecimal.valueOf(usage.get("completion_tokens").asLong())))
+                .movePointLeft(6);
     }
 
     @Test

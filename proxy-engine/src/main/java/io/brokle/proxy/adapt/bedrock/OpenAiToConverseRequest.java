@@ -22,7 +22,8 @@ import java.util.Set;
  *       (none: the model's default, or {@link OpenAiToAnthropicRequest#DEFAULT_MAX_TOKENS} plus the
  *       thinking budget when thinking)</td></tr>
  *   <tr><td>{@code temperature}, {@code top_p}, {@code stop}</td><td>{@code inferenceConfig.temperature},
- *       {@code topP}, {@code stopSequences}</td></tr>
+ *       {@code topP}, {@code stopSequences}; a temperature above 1 (the top of the range of
+ *       Bedrock's chat models) is clamped to 1 and listed as dropped</td></tr>
  *   <tr><td>{@code tools}</td><td>{@code toolConfig.tools[].toolSpec {name, description, inputSchema {json}}};
  *       {@code cache_control} on a tool adds a {@code cachePoint} after it; {@code strict} is dropped</td></tr>
  *   <tr><td>{@code tool_choice}</td><td>{@code auto}: {@code {auto:{}}}, {@code required}: {@code {any:{}}},
@@ -133,6 +134,10 @@ public final class OpenAiToConverseRequest {
             inference.put("maxTokens", maxTokens);
         }
         copyNumber(request, "temperature", inference, "temperature");
+        if (inference.has("temperature") && inference.get("temperature").doubleValue() > 1) {
+            inference.put("temperature", 1.0);
+            dropped.add("temperature");
+        }
         copyNumber(request, "top_p", inference, "topP");
         ArrayNode stop = stopSequences(request.get("stop"));
         if (stop != null) {

@@ -186,6 +186,15 @@ class OpenAiToConverseRequestTest {
     }
 
     @Test
+    void aTemperatureAboveOneIsClampedAndListed() throws TranslationException {
+        TranslatedRequest translated = translate("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"temperature\":1.7}",
+                CLAUDE);
+
+        assertEquals(1.0, translated.body().at("/inferenceConfig/temperature").asDouble());
+        assertEquals(List.of("temperature"), translated.droppedParams());
+    }
+
+    @Test
     void streamIsReadFromTheRequest() throws TranslationException {
         assertTrue(OpenAiToConverseRequest.stream(Json.parseOrNull("{\"stream\":true}")));
         assertFalse(OpenAiToConverseRequest.stream(Json.parseOrNull("{}")));
