@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  *       alternate), so consecutive tool results share one user message.</li>
  *   <li>{@code cache_control} on a part adds a {@code {cachePoint:{type:"default"}}} block after it;
  *       on a message, after its last block.</li>
- *   <li>Empty text is left out (Converse refuses blank text blocks); a message's {@code name} and an
- *       image's {@code detail} are dropped.</li>
+ *   <li>Empty text is left out (Converse refuses blank text blocks), and so is a message left with
+ *       no content at all (an assistant turn of {@code content: ""}); a message's {@code name} and
+ *       an image's {@code detail} are dropped.</li>
  * </ul>
  */
 final class OpenAiMessagesToConverse {
@@ -243,6 +244,17 @@ final class OpenAiMessagesToConverse {
         ObjectNode block = Json.object();
         block.set("toolResult", result);
         ArrayNode blocks = Json.array().add(block);
+        // A tool result's content takes no cache points: a marked part marks the end of the result.
+        boolean marked = false;
+        for (int i = content.size() - 1; i >= 0; i--) {
+            if (content.get(i).has("cachePoint")) {
+                content.remove(i);
+                marked = true;
+            }
+        }
+        if (marked && !Json.present(message, "cache_control")) {
+            blocks.add(cachePoint());
+        }
         markEnd(message, blocks);
         return blocks;
     }
@@ -341,6 +353,9 @@ final class OpenAiMessagesToConverse {
 
     /** Adds a message, merging it into the previous one when they share a role (turns must alternate). */
     private void append(String role, ArrayNode content) {
+        if (content.isEmpty()) {
+            return;
+        }
         if (!messages.isEmpty()) {
             ObjectNode last = (ObjectNode) messages.get(messages.size() - 1);
             if (role.equals(last.get("role").textValue())) {

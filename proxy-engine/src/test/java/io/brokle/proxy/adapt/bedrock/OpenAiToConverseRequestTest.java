@@ -98,6 +98,28 @@ class OpenAiToConverseRequestTest {
     }
 
     @Test
+    void aCacheMarkerInAToolResultGoesAfterTheResult() throws TranslationException {
+        JsonNode content = body("""
+                {"messages":[{"role":"user","content":"Weather?"},
+                  {"role":"assistant","tool_calls":[{"id":"t1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+                  {"role":"tool","tool_call_id":"t1","content":[{"type":"text","text":"sunny","cache_control":{"type":"ephemeral"}}]}],"""
+                + TOOLS + "}").at("/messages/2/content");
+
+        assertEquals(Json.parseOrNull("""
+                [{"toolResult":{"toolUseId":"t1","content":[{"text":"sunny"}]}},{"cachePoint":{"type":"default"}}]"""), content);
+    }
+
+    @Test
+    void anEmptyAssistantTurnIsLeftOutAndTheUserTurnsAroundItMerge() throws TranslationException {
+        JsonNode messages = body("""
+                {"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":""},
+                  {"role":"user","content":"Anyone?"}]}""").get("messages");
+
+        assertEquals(Json.parseOrNull("[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"},{\"text\":\"Anyone?\"}]}]"),
+                messages);
+    }
+
+    @Test
     void imagesGoAsBytesWithTheirFormatAndCacheMarkersAsCachePoints() throws TranslationException {
         JsonNode body = body("""
                 {"messages":[{"role":"system","content":[{"type":"text","text":"Long rules","cache_control":{"type":"ephemeral"}}]},
