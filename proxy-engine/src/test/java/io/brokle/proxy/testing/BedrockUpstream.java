@@ -22,8 +22,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A fake AWS Bedrock runtime for tests: a real HTTP/1.1 server on {@code 127.0.0.1:<free port>}
- * that checks each request's Signature Version 4 against its configured credentials (and answers
- * a bad or missing one with 403 in Bedrock's format), and serves
+ * that checks each request's Signature Version 4 against its configured credentials and the
+ * current time, as AWS does (a bad, missing or more than 5 minutes old one gets 403 in Bedrock's
+ * format), and serves
  * <ul>
  *   <li>{@code POST /model/{modelId}/converse}: a Converse answer;</li>
  *   <li>{@code POST /model/{modelId}/converse-stream}: the same answer as a binary
@@ -179,6 +180,17 @@ public final class BedrockUpstream implements AutoCloseable {
         String amzDate = request.header("x-amz-date");
         if (authorization == null || amzDate == null) {
             return new String[] {"MissingAuthenticationTokenException", "Missing Authentication Token"};
+        }
+        java.time.Instant signedAt;
+        try {
+            signedAt = java.time.LocalDateTime.parse(amzDate, java.time.format.DateTimeFormatter.ofPattern(
+                    "yyyyMMdd'T'HHmmss'Z'")).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            return new String[] {"IncompleteSignatureException", "X-Amz-Date must be in ISO 8601 basic format."};
+        }
+        if (Duration.between(signedAt, java.time.Instant.now()).abs().compareTo(Duration.ofMinutes(5)) > 0) {
+            return new String[] {"InvalidSignatureException", "Signature expired: " + amzDate + " is more than 5 "
+                    + "minutes from the current time."};
         }
         Matcher m = AUTHORIZATION.matcher(authorization);
         if (!m.matches()) {

@@ -43,13 +43,18 @@ class BedrockUpstreamTest {
 
     private HttpResponse<byte[]> post(String action, String body, String secret, String sentBody)
             throws IOException, InterruptedException {
+        return post(action, body, secret, sentBody, Instant.now());
+    }
+
+    private HttpResponse<byte[]> post(String action, String body, String secret, String sentBody, Instant signedAt)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(bedrock.baseUrl() + PATH + action))
                 .POST(HttpRequest.BodyPublishers.ofString(sentBody)).header("content-type", "application/json");
         if (secret != null) {
             SigV4Signer signer = new SigV4Signer(BedrockUpstream.REGION, "bedrock", BedrockUpstream.ACCESS_KEY_ID,
                     secret, null, false);
             for (Map.Entry<String, String> header : signer.sign("POST", "127.0.0.1:" + bedrock.port(), PATH + action,
-                    null, List.of(), body.getBytes(StandardCharsets.UTF_8), Instant.now())) {
+                    null, List.of(), body.getBytes(StandardCharsets.UTF_8), signedAt)) {
                 request.header(header.getKey(), header.getValue());
             }
         }
@@ -75,6 +80,15 @@ class BedrockUpstreamTest {
         assertEquals(403, tampered.statusCode());
         assertTrue(tampered.headers().firstValue("x-amzn-ErrorType").orElseThrow().startsWith("InvalidSignatureException:"));
         assertTrue(new String(tampered.body(), StandardCharsets.UTF_8).startsWith("{\"message\":\"The request signature"));
+    }
+
+    @Test
+    void aSignatureOlderThanFiveMinutesHasExpired() throws Exception {
+        HttpResponse<byte[]> r = post("converse", BODY, BedrockUpstream.SECRET_ACCESS_KEY, BODY,
+                Instant.now().minus(java.time.Duration.ofMinutes(6)));
+
+        assertEquals(403, r.statusCode());
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("Signature expired"));
     }
 
     @Test
