@@ -299,6 +299,7 @@ public final class PriceTable {
             case ANTHROPIC -> "anthropic";
             case COHERE -> "cohere";
             case GEMINI -> "google";
+            case BEDROCK -> "bedrock";
             case MOCK -> "mock";
             case OPENAI -> {
                 String host = provider.baseUrl().getHost();

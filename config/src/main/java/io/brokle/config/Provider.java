@@ -22,9 +22,12 @@ import java.util.Objects;
  * @param priceFamily the {@link PriceTable} family its deployments are priced from, e.g.
  *                   {@code anthropic} (set in the file or by its {@link ProviderPreset}); {@code null}:
  *                   worked out from the kind and base URL by {@link PriceTable#familyOf(Provider)}
+ * @param aws        region and credentials of a {@code bedrock} provider (required for it);
+ *                   {@code null} for other kinds
  */
 public record Provider(String name, ProviderKind kind, URI baseUrl, String apiKey, String apiVersion,
-                       boolean enabled, UpstreamTimeouts timeouts, MockOptions mock, String priceFamily) {
+                       boolean enabled, UpstreamTimeouts timeouts, MockOptions mock, String priceFamily,
+                       AwsSigning aws) {
     public static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
     public Provider {
@@ -36,16 +39,25 @@ public record Provider(String name, ProviderKind kind, URI baseUrl, String apiKe
         } else {
             Objects.requireNonNull(baseUrl, "baseUrl");
         }
+        if (kind == ProviderKind.BEDROCK) {
+            Objects.requireNonNull(aws, "aws (region and credentials of a bedrock provider)");
+        }
         if (priceFamily != null && !PriceTable.isFamilyName(priceFamily)) {
             throw new IllegalArgumentException("priceFamily: \"" + priceFamily + "\" (expected: "
                     + PriceTable.FAMILY_NAME_RULE + ")");
         }
     }
 
+    /** A provider of any kind but {@code bedrock}. */
+    public Provider(String name, ProviderKind kind, URI baseUrl, String apiKey, String apiVersion,
+                    boolean enabled, UpstreamTimeouts timeouts, MockOptions mock, String priceFamily) {
+        this(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, mock, priceFamily, null);
+    }
+
     /** A provider whose price family is worked out from its kind and base URL. */
     public Provider(String name, ProviderKind kind, URI baseUrl, String apiKey, String apiVersion,
                     boolean enabled, UpstreamTimeouts timeouts, MockOptions mock) {
-        this(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, mock, null);
+        this(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, mock, null, null);
     }
 
     @Override
@@ -53,6 +65,6 @@ public record Provider(String name, ProviderKind kind, URI baseUrl, String apiKe
         return "Provider[name=" + name + ", kind=" + kind.yamlName() + ", baseUrl=" + baseUrl
                 + ", apiKey=" + (apiKey == null ? "none" : "(redacted)") + ", apiVersion=" + apiVersion
                 + ", enabled=" + enabled + ", timeouts=" + timeouts + ", mock=" + mock
-                + ", priceFamily=" + priceFamily + "]";
+                + ", priceFamily=" + priceFamily + (aws == null ? "" : ", aws=" + aws) + "]";
     }
 }

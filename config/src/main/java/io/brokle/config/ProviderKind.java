@@ -21,6 +21,11 @@ public enum ProviderKind {
      * OpenAI-format requests are translated both ways.
      */
     GEMINI("gemini"),
+    /**
+     * AWS Bedrock's Converse API ({@code /model/{modelId}/converse}, Signature Version 4 with the
+     * provider's {@link AwsSigning}); OpenAI-format requests are translated both ways.
+     */
+    BEDROCK("bedrock"),
     /** The built-in deterministic provider for dry runs and load tests; needs no network or key. */
     MOCK("mock"),
     /**

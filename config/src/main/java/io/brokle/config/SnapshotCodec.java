@@ -23,7 +23,7 @@ public final class SnapshotCodec {
     /** A repeated key in a mapping is an error, not a silent "last one wins". */
     static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    private static final Set<String> SECRET_FIELDS = Set.of("apiKey", "keyPepper");
+    private static final Set<String> SECRET_FIELDS = Set.of("apiKey", "keyPepper", "secretAccessKey", "sessionToken");
 
     private SnapshotCodec() {
     }
@@ -154,7 +154,7 @@ public final class SnapshotCodec {
 
     private static Item<Provider> readProvider(ConfigNode p) {
         p.allowOnly("name", "kind", "preset", "baseUrl", "apiKey", "apiVersion", "enabled", "timeouts", "mock",
-                "priceFamily");
+                "priceFamily", "region", "accessKeyId", "secretAccessKey", "sessionToken");
         String name = p.name("name");
         String priceFamily = readPriceFamily(p);
         String kindName = p.requiredString("kind");
@@ -177,6 +177,13 @@ public final class SnapshotCodec {
         UpstreamTimeouts timeouts = readTimeouts(p.object("timeouts"));
         if (kind == null || name == null) {
             return new Item<>(p.path(), name, List.of(), null);
+        }
+        if (kind != ProviderKind.BEDROCK) {
+            for (String f : BEDROCK_FIELDS) {
+                if (p.has(f)) {
+                    p.problem(p.childPath(f) + ": only for kind bedrock (remove it)");
+                }
+            }
         }
         Provider provider = switch (kind) {
             case MOCK -> {
@@ -219,8 +226,67 @@ public final class SnapshotCodec {
                 yield baseUrl == null ? null
                         : new Provider(name, kind, baseUrl, apiKey, apiVersion, enabled, timeouts, null, priceFamily);
             }
+            case BEDROCK -> readBedrock(p, name, enabled, timeouts, priceFamily);
         };
         return new Item<>(p.path(), name, List.of(), provider);
+    }
+
+    /** The fields of a {@code bedrock} provider that no other kind takes. */
+    private static final List<String> BEDROCK_FIELDS = List.of("region", "accessKeyId", "secretAccessKey", "sessionToken");
+
+    /**
+     * A {@code bedrock} provider: {@code region} (required), {@code accessKeyId} and
+     * {@code secretAccessKey} (required fields; either resolving empty switches the provider off,
+     * like an empty {@code apiKey}), {@code sessionToken} (optional), {@code baseUrl} (default
+     * {@code https://bedrock-runtime.{region}.amazonaws.com}).
+     */
+    private static Provider readBedrock(ConfigNode p, String name, boolean enabled, UpstreamTimeouts timeouts,
+                                        String priceFamily) {
+        for (String f : List.of("apiKey", "apiVersion", "mock")) {
+            if (p.has(f)) {
+                p.problem(p.childPath(f) + ": not used by kind bedrock (remove it; Bedrock requests are signed "
+                        + "with region, accessKeyId and secretAccessKey)");
+            }
+        }
+        String region = p.requiredString("region");
+        if (region != null) {
+            region = region.trim().toLowerCase(Locale.ROOT);
+            if (!AwsSigning.REGION.matcher(region).matches()) {
+                p.problem(p.childPath("region") + ": \"" + region + "\" (expected: an AWS region like us-east-1)");
+                region = null;
+            }
+        }
+        String accessKeyId = credential(p, "accessKeyId");
+        String secretAccessKey = credential(p, "secretAccessKey");
+        if (accessKeyId == null || secretAccessKey == null) {
+            enabled = false;
+        }
+        String sessionToken = p.string("sessionToken");
+        if (sessionToken != null && sessionToken.isBlank()) {
+            sessionToken = null;
+        }
+        java.net.URI baseUrl;
+        if (p.has("baseUrl")) {
+            baseUrl = p.httpUrl("baseUrl");
+        } else {
+            baseUrl = region == null ? null : java.net.URI.create("https://bedrock-runtime." + region + ".amazonaws.com");
+        }
+        if (region == null || baseUrl == null) {
+            return null;
+        }
+        return new Provider(name, ProviderKind.BEDROCK, baseUrl, null, null, enabled, timeouts, null, priceFamily,
+                new AwsSigning(region, accessKeyId, secretAccessKey, sessionToken));
+    }
+
+    /** A required credential field; {@code null} (not a problem) when it resolved empty. */
+    private static String credential(ConfigNode p, String field) {
+        if (!p.has(field)) {
+            p.problem(p.childPath(field) + ": missing (required for kind bedrock, e.g. ${AWS_"
+                    + (field.equals("accessKeyId") ? "ACCESS_KEY_ID" : "SECRET_ACCESS_KEY") + ":-})");
+            return null;
+        }
+        String value = p.string(field);
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /**

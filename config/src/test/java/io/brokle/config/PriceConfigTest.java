@@ -182,7 +182,7 @@ class PriceConfigTest {
     @Test
     void anUnknownPriceFamilyIsReported() {
         assertEquals(List.of("providers[0].priceFamily: unknown price family \"antrhopic\" (known: anthropic, azure,"
-                        + " cohere, deepseek, google, groq, mistral, openai)"),
+                        + " bedrock, cohere, deepseek, google, groq, mistral, openai)"),
                 Yaml.problems(Yaml.openAiWith("""
                         baseUrl: https://api.anthropic.com/v1
                         priceFamily: antrhopic""")));

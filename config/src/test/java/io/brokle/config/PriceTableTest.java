@@ -45,7 +45,7 @@ class PriceTableTest {
     @Test
     void shippedTableHasTheWellKnownFamiliesAndModels() {
         assertEquals(java.util.Set.of("openai", "azure", "anthropic", "google", "mistral", "groq", "deepseek",
-                        "cohere"),
+                        "cohere", "bedrock"),
                 TABLE.families());
         Map<String, List<String>> expected = Map.of(
                 "openai", List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3",

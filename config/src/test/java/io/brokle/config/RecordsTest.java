@@ -83,7 +83,7 @@ class RecordsTest {
 
     @Test
     void providerKindNamesAreLowerCase() {
-        assertEquals("openai, azure, anthropic, gemini, mock, cohere", ProviderKind.allYamlNames());
+        assertEquals("openai, azure, anthropic, gemini, bedrock, mock, cohere", ProviderKind.allYamlNames());
         assertEquals(ProviderKind.AZURE, ProviderKind.fromYaml("AZURE").orElseThrow());
         assertEquals(true, ProviderKind.fromYaml("vertex").isEmpty());
     }

@@ -84,7 +84,7 @@ class SnapshotCodecProblemsTest {
                 "server.maxBodyBytes: \"32 MB\" (expected: bytes, or a size like 64KiB, 32MiB, 1GiB)",
                 "server.idleTimeout: \"5 parsecs\" (expected: a duration like 500ms, 30s, 5m, 1h)",
                 "providers[0].colour: unknown field (expected one of: name, kind, preset, baseUrl, apiKey, apiVersion, "
-                        + "enabled, timeouts, mock, priceFamily)",
+                        + "enabled, timeouts, mock, priceFamily, region, accessKeyId, secretAccessKey, sessionToken)",
                 "providers[0].mock.chunks: 0 (expected: 1..100000)",
                 "deployments[0].model: missing (required)",
                 "deployments[0].weight: -1 (expected: 0..1000000)",
@@ -377,8 +377,8 @@ class SnapshotCodecProblemsTest {
 
     @Test
     void unknownKindListsTheKnownOnes() {
-        assertEquals(List.of("providers[0].kind: unknown kind \"bedrock\" (expected one of: openai, azure, anthropic, gemini, mock, cohere)"),
-                Yaml.problems("providers:\n  - name: p\n    kind: bedrock\n"));
+        assertEquals(List.of("providers[0].kind: unknown kind \"watsonx\" (expected one of: openai, azure, anthropic, gemini, bedrock, mock, cohere)"),
+                Yaml.problems("providers:\n  - name: p\n    kind: watsonx\n"));
     }
 
     @Test

@@ -9,12 +9,12 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
+import io.brokle.proxy.testing.BedrockUpstream;
 import io.brokle.proxy.testing.CohereUpstream;
 import io.brokle.proxy.testing.GeminiUpstream;
 import io.brokle.proxy.testing.RecordedRequest;
 import io.brokle.proxy.testing.TestGateway;
 import java.time.Duration;
-import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,16 +26,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MessagesThroughAdaptersEndToEndTest {
     /** A mock provider speaking its vendor's API, and where it expects chat requests. */
     enum Vendor {
-        GEMINI(port -> "gemini", "/v1beta/models/gemini-2.5-flash:generateContent",
+        GEMINI("/v1beta/models/gemini-2.5-flash:generateContent",
                 "/v1beta/models/gemini-2.5-flash:streamGenerateContent"),
-        COHERE(port -> "cohere", "/v2/chat", "/v2/chat");
+        COHERE("/v2/chat", "/v2/chat"),
+        BEDROCK("/model/amazon.nova-lite-v1%3A0/converse", "/model/amazon.nova-lite-v1%3A0/converse-stream");
 
-        final Function<Integer, String> kind;
         final String wholePath;
         final String streamPath;
 
-        Vendor(Function<Integer, String> kind, String wholePath, String streamPath) {
-            this.kind = kind;
+        Vendor(String wholePath, String streamPath) {
             this.wholePath = wholePath;
             this.streamPath = streamPath;
         }
@@ -43,9 +42,8 @@ class MessagesThroughAdaptersEndToEndTest {
 
     /** One running mock, whatever its vendor. */
     private interface Mock extends AutoCloseable {
-        String baseUrl();
-
-        String apiKey();
+        /** The provider's YAML, without its name. */
+        String providerYaml();
 
         String model();
 
@@ -60,8 +58,9 @@ class MessagesThroughAdaptersEndToEndTest {
             case GEMINI -> {
                 GeminiUpstream up = GeminiUpstream.start();
                 yield new Mock() {
-                    public String baseUrl() { return up.baseUrl(); }
-                    public String apiKey() { return up.apiKey(); }
+                    public String providerYaml() {
+                        return "kind: gemini, baseUrl: " + up.baseUrl() + ", apiKey: " + up.apiKey();
+                    }
                     public String model() { return "gemini-2.5-flash"; }
                     public RecordedRequest take() throws InterruptedException { return up.takeRequest(Duration.ofSeconds(2)); }
                     public void close() { up.close(); }
@@ -70,9 +69,22 @@ class MessagesThroughAdaptersEndToEndTest {
             case COHERE -> {
                 CohereUpstream up = CohereUpstream.start();
                 yield new Mock() {
-                    public String baseUrl() { return up.baseUrl(); }
-                    public String apiKey() { return up.apiKey(); }
+                    public String providerYaml() {
+                        return "kind: cohere, baseUrl: " + up.baseUrl() + ", apiKey: " + up.apiKey();
+                    }
                     public String model() { return "command-r-08-2024"; }
+                    public RecordedRequest take() throws InterruptedException { return up.takeRequest(Duration.ofSeconds(2)); }
+                    public void close() { up.close(); }
+                };
+            }
+            case BEDROCK -> {
+                BedrockUpstream up = BedrockUpstream.start();
+                yield new Mock() {
+                    public String providerYaml() {
+                        return "kind: bedrock, region: " + up.region() + ", baseUrl: " + up.baseUrl() + ", accessKeyId: "
+                                + BedrockUpstream.ACCESS_KEY_ID + ", secretAccessKey: " + BedrockUpstream.SECRET_ACCESS_KEY;
+                    }
+                    public String model() { return "\"amazon.nova-lite-v1:0\""; }
                     public RecordedRequest take() throws InterruptedException { return up.takeRequest(Duration.ofSeconds(2)); }
                     public void close() { up.close(); }
                 };
@@ -80,10 +92,9 @@ class MessagesThroughAdaptersEndToEndTest {
         };
     }
 
-    private static TestGateway gateway(Vendor vendor, Mock mock) {
+    private static TestGateway gateway(Mock mock) {
         return TestGateway.start("providers:\n"
-                + "  - {name: up, kind: " + vendor.kind.apply(0) + ", baseUrl: " + mock.baseUrl() + ", apiKey: "
-                + mock.apiKey() + "}\n"
+                + "  - {name: up, " + mock.providerYaml() + "}\n"
                 + "deployments:\n"
                 + "  - {name: d, provider: up, model: " + mock.model() + "}\n"
                 + "routes:\n"
@@ -95,7 +106,7 @@ class MessagesThroughAdaptersEndToEndTest {
     @EnumSource(Vendor.class)
     void aWholeMessageIsTranslatedThroughTheProvidersApiAndBack(Vendor vendor) throws InterruptedException {
         try (Mock mock = start(vendor);
-             TestGateway gw = gateway(vendor, mock);
+             TestGateway gw = gateway(mock);
              MessagesSupport.Claude claude = MessagesSupport.sdk(gw, TestGateway.KEY)) {
             Message message = claude.api().messages().create(MessageCreateParams.builder().model("claude-alias")
                     .maxTokens(200).system("Be brief.").addUserMessage("Hello from Claude's SDK").build());
@@ -114,7 +125,7 @@ class MessagesThroughAdaptersEndToEndTest {
     @EnumSource(Vendor.class)
     void aStreamedMessageIsTranslatedThroughTheProvidersApiAndBack(Vendor vendor) throws InterruptedException {
         try (Mock mock = start(vendor);
-             TestGateway gw = gateway(vendor, mock);
+             TestGateway gw = gateway(mock);
              MessagesSupport.Claude claude = MessagesSupport.sdk(gw, TestGateway.KEY)) {
             MessageAccumulator accumulator = MessageAccumulator.create();
             try (StreamResponse<RawMessageStreamEvent> stream = claude.api().messages().createStreaming(

@@ -7,6 +7,7 @@ public final class ProviderAdapters {
     private static final ProviderAdapter ANTHROPIC = new AnthropicAdapter();
     private static final ProviderAdapter COHERE = new CohereAdapter();
     private static final ProviderAdapter GEMINI = new GeminiAdapter();
+    private static final ProviderAdapter BEDROCK = new BedrockAdapter(java.time.Clock.systemUTC());
 
     private ProviderAdapters() {
     }
@@ -18,6 +19,7 @@ public final class ProviderAdapters {
             case ANTHROPIC -> ANTHROPIC;
             case COHERE -> COHERE;
             case GEMINI -> GEMINI;
+            case BEDROCK -> BEDROCK;
         };
     }
 }

@@ -104,7 +104,7 @@ final class BufferedAnswer implements AutoCloseable {
                 if (success) {
                     translated = translator.answer(answer);
                 } else {
-                    TranslatedError error = translator.error(status, answer);
+                    TranslatedError error = translator.error(status, head.headers(), answer);
                     status = error.status();
                     translated = error.json().getBytes(StandardCharsets.UTF_8);
                 }

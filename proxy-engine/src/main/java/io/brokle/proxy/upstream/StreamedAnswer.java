@@ -1,6 +1,7 @@
 package io.brokle.proxy.upstream;
 
 import io.brokle.proxy.adapt.ResponseTranslator;
+import io.brokle.proxy.adapt.StreamFramer;
 import io.brokle.proxy.sse.SseEventKind;
 import io.brokle.proxy.sse.SseFrameSplitter;
 import io.brokle.proxy.sse.AnswerTap;
@@ -22,7 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One successful {@code text/event-stream} answer, relayed to the client as it arrives. The
+ * One successful {@code text/event-stream} answer (or a translated provider's stream in a framing
+ * of its own, cut by its {@link StreamFramer}), relayed to the client as it arrives. The
  * upstream's chunks are cut into whole events ({@link SseFrameSplitter}), turned into the
  * client's format first when a {@link ResponseTranslator} is present, and inspected by the client
  * dialect's {@link AnswerTap} on the way: OpenAI's usage-only chunk is hidden from a client that
@@ -51,6 +53,7 @@ final class StreamedAnswer implements AutoCloseable {
     private final AnswerTap tap;
     private final AnswerHeaders headers;
     private final SseFrameSplitter splitter = new SseFrameSplitter(SseFrameSplitter.DEFAULT_MAX_EVENT_BYTES);
+    private final StreamFramer framer;
 
     private boolean sawDone;
     private boolean sawProviderError;
@@ -61,15 +64,19 @@ final class StreamedAnswer implements AutoCloseable {
      * @param head       the upstream's response head
      * @param translator turns a translated provider's events into the client's format; {@code null}
      *                   for providers of the client's format, whose events pass as they are
+     * @param framer     cuts a translated provider's stream that is not server-sent events into
+     *                   events ({@link ResponseTranslator#streamFramer}); {@code null} for SSE
      */
     StreamedAnswer(UpstreamRelay relay, ChannelHandlerContext client, Channel upstream, HttpResponse head,
-                   boolean clientAskedUsage, ResponseTranslator translator, AnswerTap tap, AnswerHeaders headers) {
+                   boolean clientAskedUsage, ResponseTranslator translator, StreamFramer framer, AnswerTap tap,
+                   AnswerHeaders headers) {
         this.relay = relay;
         this.client = client;
         this.upstream = upstream;
         this.head = head;
         this.clientAskedUsage = clientAskedUsage;
         this.translator = translator;
+        this.framer = framer;
         this.tap = tap;
         this.headers = headers;
     }
@@ -116,7 +123,8 @@ final class StreamedAnswer implements AutoCloseable {
                 return;
             }
             client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            relay.finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0);
+            relay.finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0
+                    && (framer == null || framer.pendingBytes() == 0));
             return;
         }
         if (!client.channel().isWritable()) {
@@ -149,10 +157,14 @@ final class StreamedAnswer implements AutoCloseable {
     /** A translated provider's events, as the events the client gets (kept by the same rules). */
     private ByteBuf translateEvents(ByteBuf chunk) {
         List<String> translated = new ArrayList<>();
-        splitter.split(chunk, event -> {
-            translated.addAll(translator.event(event));
-            return false;
-        }).release();
+        if (framer != null) {
+            framer.split(chunk, event -> translated.addAll(translator.event(event)));
+        } else {
+            splitter.split(chunk, event -> {
+                translated.addAll(translator.event(event));
+                return false;
+            }).release();
+        }
         if (translated.isEmpty()) {
             return Unpooled.EMPTY_BUFFER;
         }
@@ -183,7 +195,8 @@ final class StreamedAnswer implements AutoCloseable {
     private HttpResponse streamHead() {
         HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
         AnswerHeaders.copyPassThrough(head.headers(), out.headers());
-        out.headers().set(HttpHeaderNames.CONTENT_TYPE, head.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, framer != null ? "text/event-stream"
+                : head.headers().get(HttpHeaderNames.CONTENT_TYPE));
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         headers.decorate(out);
@@ -194,5 +207,8 @@ final class StreamedAnswer implements AutoCloseable {
     @Override
     public void close() {
         splitter.close();
+        if (framer != null) {
+            framer.close();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.brokle.proxy.upstream;
 import io.brokle.config.Cost;
 import io.brokle.config.CostCalculator;
 import io.brokle.proxy.adapt.ResponseTranslator;
+import io.brokle.proxy.adapt.StreamFramer;
 import io.brokle.proxy.sse.SseFrameSplitter;
 import io.brokle.proxy.sse.AnswerTap;
 import io.netty.buffer.ByteBuf;
@@ -179,7 +180,7 @@ public final class UpstreamRelay {
                 case BUFFERING -> onBufferedContent((HttpContent) msg);
                 default -> ReferenceCountUtil.release(msg);
             }
-        } catch (SseFrameSplitter.EventTooLargeException e) {
+        } catch (SseFrameSplitter.EventTooLargeException | StreamFramer.MalformedStreamException e) {
             endStreamWithError("upstream_malformed", e.getMessage());
         }
     }
@@ -212,10 +213,13 @@ public final class UpstreamRelay {
         idleTimer = schedule(target.timeouts().idle(), this::onIdleCheck);
         String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         boolean success = response.status().codeClass() == HttpStatusClass.SUCCESS;
-        if (success && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+        boolean sse = success && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        // A translated provider may stream in a framing of its own (Bedrock's event stream).
+        StreamFramer framer = success && !sse && translator != null ? translator.streamFramer(contentType) : null;
+        if (sse || framer != null) {
             state = State.STREAMING;
-            streamed = new StreamedAnswer(this, client, upstream, response, request.clientAskedUsage(), translator, tap,
-                    answerHeaders);
+            streamed = new StreamedAnswer(this, client, upstream, response, request.clientAskedUsage(), translator,
+                    framer, tap, answerHeaders);
             streamed.writeHead();
             if (msg instanceof HttpContent content) {
                 onStreamContent(content);

@@ -5,7 +5,9 @@ import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.ResponseTranslator;
 import io.brokle.proxy.adapt.TranslatedError;
 import io.brokle.proxy.adapt.TranslationException;
+import io.brokle.proxy.adapt.StreamFramer;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,12 +67,19 @@ public final class AnthropicClientAnswers implements ResponseTranslator {
 
     @Override
     public TranslatedError error(int status, ByteBuf providerBody) {
+        return error(status, null, providerBody);
+    }
+
+    /** The adapter's translator sees the error's headers too (AWS names its errors in one). */
+    @Override
+    public TranslatedError error(int status, HttpHeaders headers, ByteBuf providerBody) {
         int openAiStatus = status;
         String body;
         if (openAi == null) {
             body = providerBody.toString(StandardCharsets.UTF_8);
         } else {
-            TranslatedError translated = openAi.error(status, providerBody);
+            TranslatedError translated = headers == null ? openAi.error(status, providerBody)
+                    : openAi.error(status, headers, providerBody);
             openAiStatus = translated.status();
             body = translated.json();
         }
@@ -104,6 +113,12 @@ public final class AnthropicClientAnswers implements ResponseTranslator {
     @Override
     public boolean failed() {
         return stream.failed();
+    }
+
+    /** A provider streaming in a framing of its own (AWS event streams) streams for Anthropic clients too. */
+    @Override
+    public StreamFramer streamFramer(String contentType) {
+        return openAi == null ? null : openAi.streamFramer(contentType);
     }
 
     @Override
