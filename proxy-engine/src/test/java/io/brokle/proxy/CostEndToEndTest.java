@@ -58,4 +58,46 @@ class CostEndToEndTest {
                     "an unpriced model must not appear with a cost");
         }
     }
+
+    @Test
+    void aStreamedAnswerCarriesItsCostInATrailerOnceTheUsageIsKnown() {
+        try (ScriptedUpstream up = ScriptedUpstream.start(); TestGateway gw = TestGateway.start(yaml(up.baseUrl()));
+             RawHttpSupport client = RawHttpSupport.connect(gw.port())) {
+            client.write(RawHttpSupport.post("/v1/chat/completions", RawHttpSupport.bearer(TestGateway.KEY),
+                    EndToEndSupport.chat("priced", "Stream the cost", true)));
+            RawHttpSupport.Head head = client.readHead();
+            String body = client.readBodyText(head);
+
+            assertEquals(200, head.status());
+            assertEquals("x-brokle-cost-usd", head.header("trailer"), "the trailer is announced in the head");
+            JsonNode usage = null;
+            for (String data : EndToEndSupport.sseData(body)) {
+                if (!data.equals("[DONE]") && EndToEndSupport.parse(data).path("usage").isObject()) {
+                    usage = EndToEndSupport.parse(data).get("usage");
+                }
+            }
+            assertTrue(usage == null, "the client did not ask for the usage chunk: " + body);
+            String trailer = client.trailer("x-brokle-cost-usd");
+            assertTrue(trailer != null && new BigDecimal(trailer).signum() > 0, "cost trailer: " + trailer);
+            // The same cost the gateway recorded for the request.
+            try (HttpClient http = EndToEndSupport.httpClient()) {
+                assertTrue(EndToEndSupport.scrapeMetrics(http, gw).contains(
+                        "brokle_cost_usd_total{model=\"priced\"} " + String.format(java.util.Locale.ROOT, "%.10f",
+                                new BigDecimal(trailer).doubleValue())));
+            }
+        }
+    }
+
+    @Test
+    void anUnpricedStreamSaysSoInItsTrailer() {
+        try (ScriptedUpstream up = ScriptedUpstream.start(); TestGateway gw = TestGateway.start(yaml(up.baseUrl()));
+             RawHttpSupport client = RawHttpSupport.connect(gw.port())) {
+            client.write(RawHttpSupport.post("/v1/chat/completions", RawHttpSupport.bearer(TestGateway.KEY),
+                    EndToEndSupport.chat("unknown", "Stream it", true)));
+            RawHttpSupport.Head head = client.readHead();
+            client.readBodyText(head);
+
+            assertEquals("unpriced", client.trailer("x-brokle-cost-usd"));
+        }
+    }
 }

@@ -83,6 +83,14 @@ final class RawHttpSupport implements AutoCloseable {
     private int chunksRead;
     private boolean bodyEnded;
 
+    /** The trailer fields of the last chunked body read whole, by lower-case name. */
+    private final Map<String, String> trailers = new java.util.LinkedHashMap<>();
+
+    /** A trailer field of the last chunked body read whole, or null. */
+    String trailer(String name) {
+        return trailers.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
     private RawHttpSupport(Socket socket) throws IOException {
         this.socket = socket;
         this.in = new BufferedInputStream(socket.getInputStream());
@@ -314,8 +322,12 @@ final class RawHttpSupport implements AutoCloseable {
         int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
         if (size == 0) {
             // Trailers, then the blank line that ends the body.
-            while (!readLine().isEmpty()) {
-                // ignore trailers
+            for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    trailers.put(line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                            line.substring(colon + 1).trim());
+                }
             }
             bodyEnded = true;
             return null;

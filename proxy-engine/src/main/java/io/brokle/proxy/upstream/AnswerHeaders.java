@@ -1,5 +1,6 @@
 package io.brokle.proxy.upstream;
 
+import io.brokle.config.Cost;
 import io.brokle.proxy.adapt.ResponseTranslator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -15,6 +16,9 @@ import java.util.Locale;
  * buffer.
  */
 final class AnswerHeaders {
+    /** The answer's cost in USD: a header on whole answers, a trailer on streams (known only at their end). */
+    static final String COST = "x-brokle-cost-usd";
+
     private final RelayRequest request;
     private final UpstreamTarget target;
     private final ResponseTranslator translator;
@@ -41,6 +45,11 @@ final class AnswerHeaders {
         if (request.closeAfter()) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+    }
+
+    /** Dollars with up to 10 decimals, or {@code unpriced}: an unknown price is never shown as 0. */
+    static String costValue(Cost cost) {
+        return cost.priced() ? cost.usd().stripTrailingZeros().toPlainString() : "unpriced";
     }
 
     /** Upstream headers a client may rely on: rate-limit state and when to retry. Nothing else crosses. */

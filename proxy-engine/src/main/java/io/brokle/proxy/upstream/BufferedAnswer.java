@@ -1,6 +1,5 @@
 package io.brokle.proxy.upstream;
 
-import io.brokle.config.Cost;
 import io.brokle.proxy.adapt.ResponseTranslator;
 import io.brokle.proxy.adapt.TranslatedError;
 import io.brokle.proxy.adapt.TranslationException;
@@ -144,15 +143,10 @@ final class BufferedAnswer implements AutoCloseable {
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.readableBytes());
         headers.decorate(out);
         if (success && tap.usage() != null) {
-            out.headers().set("x-brokle-cost-usd", costHeader(relay.cost()));
+            out.headers().set(AnswerHeaders.COST, AnswerHeaders.costValue(relay.cost()));
         }
         client.writeAndFlush(out);
         relay.finish(status, success ? "ok" : "upstream_error", HttpUtil.isKeepAlive(head));
-    }
-
-    /** Dollars with up to 10 decimals, or {@code unpriced}: an unknown price is never shown as 0. */
-    private static String costHeader(Cost cost) {
-        return cost.priced() ? cost.usd().stripTrailingZeros().toPlainString() : "unpriced";
     }
 
     /** Releases an answer still being collected; safe to call more than once. */

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -122,7 +123,11 @@ final class StreamedAnswer implements AutoCloseable {
                 relay.endStreamWithError("upstream_truncated", "The provider's stream ended before it finished.");
                 return;
             }
-            client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            LastHttpContent end = new DefaultLastHttpContent();
+            if (tap.usage() != null) {
+                end.trailingHeaders().set(AnswerHeaders.COST, AnswerHeaders.costValue(relay.cost()));
+            }
+            client.writeAndFlush(end);
             relay.finish(head.status().code(), "ok", HttpUtil.isKeepAlive(head) && splitter.pendingBytes() == 0
                     && (framer == null || framer.pendingBytes() == 0));
             return;
@@ -199,6 +204,7 @@ final class StreamedAnswer implements AutoCloseable {
                 : head.headers().get(HttpHeaderNames.CONTENT_TYPE));
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        out.headers().set(HttpHeaderNames.TRAILER, AnswerHeaders.COST);
         headers.decorate(out);
         return out;
     }
