@@ -46,20 +46,21 @@ public final class AuditLog {
     /** Writes the change's row; call it inside the change's transaction. */
     public void record(Handle handle, AuditChange change) {
         handle.createUpdate("insert into audit_log (id, organization_id, project_id, environment_id, actor_id, actor,"
-                        + " action, target_type, target, before_json, after_json, at) values (:id, :organizationId,"
-                        + " :projectId, :environmentId, :actorId, :actor, :action, :targetType, :target, :before,"
-                        + " :after, :at)")
+                        + " action, target_type, target, before_json, after_json, at) values (:id,"
+                        // PostgreSQL takes a null bound as varchar for a uuid column only with a cast
+                        + " cast(:organizationId as uuid), cast(:projectId as uuid), cast(:environmentId as uuid),"
+                        + " cast(:actorId as uuid), :actor, :action, :targetType, :target, :before, :after, :at)")
                 .bind("id", UUID.randomUUID())
-                .bind("organizationId", change.organizationId())
-                .bind("projectId", change.projectId())
-                .bind("environmentId", change.environmentId())
-                .bind("actorId", change.actor().userId())
+                .bindByType("organizationId", change.organizationId(), UUID.class)
+                .bindByType("projectId", change.projectId(), UUID.class)
+                .bindByType("environmentId", change.environmentId(), UUID.class)
+                .bindByType("actorId", change.actor().userId(), UUID.class)
                 .bind("actor", change.actor().name())
                 .bind("action", change.action())
                 .bind("targetType", change.targetType())
                 .bind("target", change.targetType() + ":" + change.targetId())
-                .bind("before", redactedJson(change.before()))
-                .bind("after", redactedJson(change.after()))
+                .bindByType("before", redactedJson(change.before()), String.class)
+                .bindByType("after", redactedJson(change.after()), String.class)
                 .bind("at", clock.instant().truncatedTo(ChronoUnit.MICROS))
                 .execute();
     }

@@ -17,7 +17,7 @@ public interface InvitationDao {
             + " accepted_at, revoked_at";
 
     @SqlUpdate("insert into invitations (" + COLUMNS + ") values (:id, :organizationId, :email, :role, :tokenHash,"
-            + " :invitedBy, :createdAt, :expiresAt, null, null)")
+            + " cast(:invitedBy as uuid), :createdAt, :expiresAt, null, null)") // a null needs the cast on PostgreSQL
     void insertRaw(@Bind("id") UUID id, @Bind("organizationId") UUID organizationId, @Bind("email") String email,
                    @Bind("role") String role, @Bind("tokenHash") String tokenHash, @Bind("invitedBy") UUID invitedBy,
                    @Bind("createdAt") Instant createdAt, @Bind("expiresAt") Instant expiresAt);
