@@ -7,6 +7,7 @@ import io.brokle.control.audit.AuditLog;
 import io.brokle.control.auth.AccessTokens;
 import io.brokle.control.auth.AuthConfiguration;
 import io.brokle.control.auth.Authorizer;
+import io.brokle.control.auth.BearerTokenFilter;
 import io.brokle.control.auth.LoginThrottle;
 import io.brokle.control.auth.PasswordHasher;
 import io.brokle.control.auth.Secrets;
@@ -33,7 +34,6 @@ import io.brokle.control.service.TenancyService;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.auth.UnauthorizedHandler;
-import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -146,9 +146,8 @@ public final class ControlApplication extends Application<ControlConfiguration> 
                         + " (POST /api/v1/auth/login, or /api/v1/auth/refresh when it has expired)").toResponse();
             }
         };
-        environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<UserPrincipal>()
+        environment.jersey().register(new AuthDynamicFeature(new BearerTokenFilter.Builder()
                 .setAuthenticator(new TokenAuthenticator(tokens, jdbi, clock))
-                .setPrefix("Bearer")
                 .setUnauthorizedHandler(unauthorized)
                 .buildAuthFilter()));
         environment.jersey().register(new AuthValueFactoryProvider.Binder<>(UserPrincipal.class));

@@ -58,18 +58,23 @@ public final class AuthResource {
 
     @POST
     @Path("auth/login")
-    public Tokens login(Requests.Login body, @Context HttpServletRequest request) {
+    public Response login(Requests.Login body, @Context HttpServletRequest request) {
         Validation.body(body);
         String email = Validation.email("email", body.email());
         String password = Validation.secret("password", body.password());
-        return accounts.login(email, password, request.getRemoteAddr());
+        return noStore(accounts.login(email, password, request.getRemoteAddr()));
     }
 
     @POST
     @Path("auth/refresh")
-    public Tokens refresh(Requests.Refresh body) {
+    public Response refresh(Requests.Refresh body) {
         Validation.body(body);
-        return accounts.refresh(Validation.secret("refresh_token", body.refreshToken()));
+        return noStore(accounts.refresh(Validation.secret("refresh_token", body.refreshToken())));
+    }
+
+    /** Tokens must not be kept by caches (RFC 6749, section 5.1). */
+    private static Response noStore(Tokens tokens) {
+        return Response.ok(tokens).header("Cache-Control", "no-store").build();
     }
 
     @POST

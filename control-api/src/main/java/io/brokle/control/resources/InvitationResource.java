@@ -48,7 +48,7 @@ public final class InvitationResource {
         Validation.body(body);
         String email = Validation.email("email", body.email());
         InvitationView invitation = members.invite(access, email, Validation.role("role", body.role()));
-        return Response.status(201).entity(invitation).build();
+        return Response.status(201).entity(invitation).header("Cache-Control", "no-store").build();
     }
 
     @DELETE

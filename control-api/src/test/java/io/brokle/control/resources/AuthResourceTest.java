@@ -43,6 +43,7 @@ class AuthResourceTest {
         Reply login = API.login(email);
         assertEquals(200, login.status(), login.toString());
         JsonNode tokens = login.json();
+        assertEquals("no-store", login.raw().headers().firstValue("Cache-Control").orElse(""));
         assertEquals("Bearer", tokens.get("token_type").asText());
         assertEquals(900, tokens.get("expires_in").asLong());
         assertTrue(tokens.get("refresh_token").asText().startsWith("brs_"));
@@ -145,8 +146,11 @@ class AuthResourceTest {
             assertEquals("authentication_error", reply.json().at("/error/type").asText());
             assertEquals("Bearer", reply.raw().headers().firstValue("WWW-Authenticate").orElse(""));
         }
-        Reply basic = API.send("GET", "/api/v1/orgs", null, null);
-        assertEquals(401, basic.status());
+        Reply none = API.send("GET", "/api/v1/orgs", null, null);
+        assertEquals(401, none.status());
+        // a token in the URL would land in request logs: only the header counts
+        assertEquals(401, API.get("/api/v1/me?access_token=" + token, null).status());
+        assertEquals(200, API.get("/api/v1/me", token).status());
     }
 
     @Test
