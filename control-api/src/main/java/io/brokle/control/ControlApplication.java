@@ -25,6 +25,7 @@ import io.brokle.control.resources.OpenApiResource;
 import io.brokle.control.resources.OrganizationResource;
 import io.brokle.control.resources.ProjectResource;
 import io.brokle.control.resources.errors.ApiExceptionMapper;
+import io.brokle.control.resources.errors.ConstraintViolationMapper;
 import io.brokle.control.resources.errors.JsonExceptionMapper;
 import io.brokle.control.resources.errors.UnexpectedExceptionMapper;
 import io.brokle.control.resources.errors.WebApplicationExceptionMapper;
@@ -132,6 +133,7 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         }
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new JsonExceptionMapper());
+        environment.jersey().register(new ConstraintViolationMapper());
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new UnexpectedExceptionMapper());
 

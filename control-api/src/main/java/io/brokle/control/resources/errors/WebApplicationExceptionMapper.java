@@ -20,7 +20,7 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
             case 429 -> "rate_limit_error";
             default -> status >= 500 ? "api_error" : "invalid_request_error";
         };
-        String message = status == 404 ? "no such endpoint"
+        String message = status == 404 ? "not found"
                 : original.getStatusInfo().getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
         Response.ResponseBuilder r = Response.status(status).type("application/json")
                 .entity(ApiError.of(message, type, null, null));
