@@ -1,5 +1,6 @@
 package io.brokle.control.audit;
 
+import io.brokle.control.auth.UserPrincipal;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -45,7 +46,7 @@ public record AuditChange(Actor actor, String action, String targetType, Object 
             Objects.requireNonNull(name, "name");
         }
 
-        public static Actor user(io.brokle.control.auth.UserPrincipal principal) {
+        public static Actor user(UserPrincipal principal) {
             return new Actor(principal.userId(), principal.email());
         }
     }

@@ -65,7 +65,7 @@ public final class AuditLog {
                 .execute();
     }
 
-    /** What {@link #list} returns, newest first. */
+    /** Which entries {@link #page} returns: one organization's, narrowed by the non-null fields. */
     public record Filter(UUID organizationId, String action, String targetType, String target) {
     }
 

@@ -6,6 +6,7 @@ import io.brokle.control.core.Organization;
 import io.brokle.control.core.Role;
 import io.brokle.control.db.MembershipDao;
 import io.brokle.control.db.OrganizationDao;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -101,7 +102,7 @@ public final class Authorizer {
     }
 
     private static ApiException denied(Access access, Permission permission) {
-        return ApiException.forbidden(permission.name().toLowerCase(java.util.Locale.ROOT) + " needs the "
+        return ApiException.forbidden(permission.name().toLowerCase(Locale.ROOT) + " needs the "
                 + permission.leastRole() + " role or higher; your role in " + access.organization().slug()
                 + " is " + access.role());
     }

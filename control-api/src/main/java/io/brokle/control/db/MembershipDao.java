@@ -44,6 +44,13 @@ public interface MembershipDao {
     @SqlQuery("select count(*) from memberships where organization_id = :organizationId and role = 'owner'")
     int countOwners(@Bind("organizationId") UUID organizationId);
 
+    /**
+     * The owners of an organization, their rows locked until the transaction ends: two owners
+     * demoting each other at once take turns, so the second sees that it would be the last.
+     */
+    @SqlQuery("select user_id from memberships where organization_id = :organizationId and role = 'owner' for update")
+    List<UUID> lockOwners(@Bind("organizationId") UUID organizationId);
+
     @SqlUpdate("update memberships set role = :role where organization_id = :organizationId and user_id = :userId")
     int updateRoleRaw(@Bind("organizationId") UUID organizationId, @Bind("userId") UUID userId,
                       @Bind("role") String role);

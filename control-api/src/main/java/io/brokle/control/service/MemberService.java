@@ -4,11 +4,11 @@ import io.brokle.control.api.ApiException;
 import io.brokle.control.api.Views.InvitationView;
 import io.brokle.control.api.Views.MemberView;
 import io.brokle.control.api.Views.OrganizationView;
-import io.brokle.control.audit.AuditChange;
 import io.brokle.control.audit.AuditChange.Actor;
+import io.brokle.control.audit.AuditChange;
 import io.brokle.control.audit.AuditLog;
-import io.brokle.control.auth.Authorizer;
 import io.brokle.control.auth.Authorizer.Access;
+import io.brokle.control.auth.Authorizer;
 import io.brokle.control.auth.Secrets;
 import io.brokle.control.auth.UserPrincipal;
 import io.brokle.control.core.Invitation;
@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -63,7 +64,7 @@ public final class MemberService {
             MembershipDao memberships = h.attach(MembershipDao.class);
             Membership before = member(memberships, access, userId);
             authorizer.requireMemberChange(access, before, role);
-            if (before.role() == Role.OWNER && role != Role.OWNER && memberships.countOwners(access.organizationId()) <= 1) {
+            if (before.role() == Role.OWNER && role != Role.OWNER && memberships.lockOwners(access.organizationId()).size() <= 1) {
                 throw ApiException.conflict("role", "the last owner of " + access.organization().slug()
                         + " cannot be demoted: make another member owner first");
             }
@@ -82,7 +83,7 @@ public final class MemberService {
             MembershipDao memberships = h.attach(MembershipDao.class);
             Membership before = member(memberships, access, userId);
             authorizer.requireMemberChange(access, before, null);
-            if (before.role() == Role.OWNER && memberships.countOwners(access.organizationId()) <= 1) {
+            if (before.role() == Role.OWNER && memberships.lockOwners(access.organizationId()).size() <= 1) {
                 throw ApiException.conflict(null, "the last owner of " + access.organization().slug()
                         + " cannot be removed: make another member owner first");
             }
@@ -167,7 +168,7 @@ public final class MemberService {
             Membership member = memberships.find(invitation.organizationId(), caller.userId()).orElseThrow();
             audit.record(h, AuditChange.by(Actor.user(caller), "member.create", "member", caller.userId())
                     .in(invitation.organizationId(), null, null)
-                    .after(java.util.Map.of("member", MemberView.of(member), "invitation_id", invitation.id())));
+                    .after(Map.of("member", MemberView.of(member), "invitation_id", invitation.id())));
             Organization organization = h.attach(OrganizationDao.class).findById(invitation.organizationId())
                     .orElseThrow();
             return OrganizationView.of(organization, invitation.role());

@@ -4,8 +4,8 @@ import io.brokle.control.api.ApiException;
 import io.brokle.control.api.Views.EnvironmentView;
 import io.brokle.control.api.Views.OrganizationView;
 import io.brokle.control.api.Views.ProjectView;
-import io.brokle.control.audit.AuditChange;
 import io.brokle.control.audit.AuditChange.Actor;
+import io.brokle.control.audit.AuditChange;
 import io.brokle.control.audit.AuditLog;
 import io.brokle.control.auth.Authorizer.Access;
 import io.brokle.control.auth.UserPrincipal;
@@ -20,6 +20,7 @@ import io.brokle.control.db.OrganizationDao;
 import io.brokle.control.db.ProjectDao;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -138,7 +139,7 @@ public final class TenancyService {
     }
 
     private void record(Handle h, UserPrincipal caller, String action, String targetType, Object targetId,
-                        java.util.UUID organizationId, java.util.UUID projectId, java.util.UUID environmentId,
+                        UUID organizationId, UUID projectId, UUID environmentId,
                         Object before, Object after) {
         audit.record(h, AuditChange.by(Actor.user(caller), action, targetType, targetId)
                 .in(organizationId, projectId, environmentId).before(before).after(after));

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -94,6 +95,8 @@ class AuthDaoTest {
         assertEquals(1, memberships.countOwners(acme.id()));
         assertEquals(1, memberships.updateRole(acme.id(), alice.id(), Role.OWNER));
         assertEquals(2, memberships.countOwners(acme.id()));
+        assertEquals(Set.of(alice.id(), bob.id()),
+                Set.copyOf(jdbi.inTransaction(h -> h.attach(MembershipDao.class).lockOwners(acme.id()))));
         assertEquals(1, memberships.delete(acme.id(), alice.id()));
         assertEquals(Optional.empty(), memberships.find(acme.id(), alice.id()));
         assertTrue(Constraints.isUniqueViolation(assertThrows(UnableToExecuteStatementException.class,

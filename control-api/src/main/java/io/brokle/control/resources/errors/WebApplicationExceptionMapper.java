@@ -4,6 +4,7 @@ import io.brokle.control.api.ApiError;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Locale;
 
 /**
  * JAX-RS's own errors (unknown path 404, 405, 406, 415, ...) in the management API's error
@@ -21,7 +22,7 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
             default -> status >= 500 ? "api_error" : "invalid_request_error";
         };
         String message = status == 404 ? "not found"
-                : original.getStatusInfo().getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
+                : original.getStatusInfo().getReasonPhrase().toLowerCase(Locale.ROOT);
         Response.ResponseBuilder r = Response.status(status).type("application/json")
                 .entity(ApiError.of(message, type, null, null));
         original.getHeaders().forEach((name, values) -> {
