@@ -4,15 +4,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * The {@code auth:} section of the control plane's configuration. Every field has a default, so
  * the section may be left out; {@code tokenSecret} should not be (see its javadoc).
  */
 public final class AuthConfiguration {
+    @Pattern(regexp = "|.{32,}", message = "must be at least 32 characters (or empty for a random one)")
     private String tokenSecret;
+    @NotNull
     private Duration accessTokenTtl = Duration.minutes(15);
+    @NotNull
     private Duration sessionTtl = Duration.days(30);
+    @NotNull
     private Duration invitationTtl = Duration.days(7);
     private boolean signupEnabled = true;
     @Min(8)
@@ -27,8 +33,11 @@ public final class AuthConfiguration {
     private int loginAccountFreeFailures = LoginThrottle.Policy.DEFAULT.accountFreeFailures();
     @Min(1)
     private int loginAddressFreeFailures = LoginThrottle.Policy.DEFAULT.addressFreeFailures();
+    @NotNull
     private Duration loginBaseLockout = Duration.seconds(1);
+    @NotNull
     private Duration loginMaxLockout = Duration.minutes(15);
+    @NotNull
     private Duration loginForgetAfter = Duration.hours(1);
 
     /**
