@@ -114,7 +114,16 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         environment.healthChecks().register(MIGRATIONS_HEALTH_CHECK, new MigrationsHealthCheck(migrator));
         environment.jersey().register(new HealthResource(environment.healthChecks(),
                 DB_HEALTH_CHECK, MIGRATIONS_HEALTH_CHECK));
-        registerManagementApi(configuration, environment, jdbi);
+        ManagementServices management = registerManagementApi(configuration, environment, jdbi);
+        // Resources for keys, providers and routes are registered here, with management.authorizer(),
+        // management.auditLog() and management.tenancy().
+    }
+
+    /**
+     * What resources registered after the management API's foundation reuse: the authorization
+     * checks, the audit log, and tenant lookups (project by slug, environment by name).
+     */
+    public record ManagementServices(Authorizer authorizer, AuditLog auditLog, TenancyService tenancy) {
     }
 
     /**
@@ -122,7 +131,8 @@ public final class ControlApplication extends Application<ControlConfiguration> 
      * OpenAI format, accounts, organizations, members, projects, environments, the audit log and
      * the OpenAPI document. Other resources reuse {@link Authorizer} and {@link AuditLog}.
      */
-    private void registerManagementApi(ControlConfiguration configuration, Environment environment, Jdbi jdbi) {
+    private ManagementServices registerManagementApi(ControlConfiguration configuration, Environment environment,
+                                                     Jdbi jdbi) {
         // JDBI's exception messages would otherwise carry bound values (hashes, emails) into logs.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
         environment.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -169,6 +179,7 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         environment.jersey().register(new InvitationResource(members, authorizer));
         environment.jersey().register(new ProjectResource(tenancy, authorizer));
         environment.jersey().register(new OpenApiResource());
+        return new ManagementServices(authorizer, auditLog, tenancy);
     }
 
     private static byte[] tokenSecret(AuthConfiguration auth, SecureRandom random) {
