@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brokle.control.auth.PasswordHasher;
 import io.brokle.control.testing.ManagementApi;
 import io.brokle.control.testing.ManagementApi.Reply;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +79,23 @@ class AuthResourceTest {
         assertFalse(all.contains(tokens.get("refresh_token").asText()), all);
         assertFalse(all.contains(tokens.get("access_token").asText()), all);
         assertFalse(all.contains("argon2"), all);
+    }
+
+    @Test
+    void aLoginReplacesAHashMadeWithOtherParameters() {
+        String email = email();
+        API.signupAndLogin(email);
+        String old = new PasswordHasher(new PasswordHasher.Parameters(128, 1, 1), new SecureRandom())
+                .hash(ManagementApi.PASSWORD);
+        API.jdbi().useHandle(h -> h.createUpdate("update users set password_hash = :h where email = :e")
+                .bind("h", old).bind("e", email).execute());
+
+        assertEquals(200, API.login(email).status());
+
+        String now = API.jdbi().withHandle(h -> h.createQuery("select password_hash from users where email = :e")
+                .bind("e", email).mapTo(String.class).one());
+        assertTrue(now.startsWith("$argon2id$v=19$m=64,t=1,p=1$"), now);
+        assertEquals(200, API.login(email).status());
     }
 
     @Test
