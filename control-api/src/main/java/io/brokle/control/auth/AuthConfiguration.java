@@ -88,7 +88,10 @@ public final class AuthConfiguration {
         this.invitationTtl = invitationTtl;
     }
 
-    /** Whether anyone may sign up (default true); with false, only invited users who already have accounts get in. */
+    /**
+     * Whether anyone may sign up (default true); with false, the API makes no new accounts, so only
+     * existing users can accept invitations.
+     */
     @JsonProperty
     public boolean isSignupEnabled() {
         return signupEnabled;
