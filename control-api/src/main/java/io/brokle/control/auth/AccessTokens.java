@@ -78,6 +78,10 @@ public final class AccessTokens {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+        // Base64 ignores a last character's unused bits: insist on the one canonical spelling.
+        if (!B64.encodeToString(mac).equals(token.substring(dot + 1))) {
+            return Optional.empty();
+        }
         if (!MessageDigest.isEqual(mac(signed), mac) || claims.length != CLAIMS_BYTES) {
             return Optional.empty();
         }

@@ -46,6 +46,12 @@ class AccessTokensTest {
         assertEquals(Optional.empty(), tokens.verify(token.substring(0, dot + 1) + "!!!"));
         assertEquals(Optional.empty(), tokens.verify(null));
         assertEquals(Optional.empty(), tokens.verify("v1.."));
+        // 32 MAC bytes take 43 characters; the last one's two lowest bits are unused, so flipping one
+        // spells the same bytes differently
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char sameBits = alphabet.charAt(alphabet.indexOf(token.charAt(token.length() - 1)) ^ 1);
+        assertEquals(Optional.empty(), tokens.verify(token.substring(0, token.length() - 1) + sameBits),
+                "one spelling per token");
         assertThrows(IllegalArgumentException.class, () -> new AccessTokens(new byte[16], Duration.ofMinutes(1), clock));
     }
 }
