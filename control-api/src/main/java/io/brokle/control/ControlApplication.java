@@ -1,19 +1,54 @@
 package io.brokle.control;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.brokle.control.api.ApiException;
+import io.brokle.control.api.StrictRequest;
+import io.brokle.control.audit.AuditLog;
+import io.brokle.control.auth.AccessTokens;
+import io.brokle.control.auth.AuthConfiguration;
+import io.brokle.control.auth.Authorizer;
+import io.brokle.control.auth.BearerTokenFilter;
+import io.brokle.control.auth.LoginThrottle;
+import io.brokle.control.auth.PasswordHasher;
+import io.brokle.control.auth.Secrets;
+import io.brokle.control.auth.TokenAuthenticator;
+import io.brokle.control.auth.UserPrincipal;
 import io.brokle.control.cli.DbCommand;
 import io.brokle.control.db.migrate.ClasspathMigrations;
 import io.brokle.control.db.migrate.Migrator;
 import io.brokle.control.health.MigrationsHealthCheck;
+import io.brokle.control.resources.AuthResource;
 import io.brokle.control.resources.HealthResource;
+import io.brokle.control.resources.InvitationResource;
+import io.brokle.control.resources.MemberResource;
+import io.brokle.control.resources.OpenApiResource;
+import io.brokle.control.resources.OrganizationResource;
+import io.brokle.control.resources.ProjectResource;
+import io.brokle.control.resources.errors.ApiExceptionMapper;
+import io.brokle.control.resources.errors.ConstraintViolationMapper;
+import io.brokle.control.resources.errors.JsonExceptionMapper;
+import io.brokle.control.resources.errors.UnexpectedExceptionMapper;
+import io.brokle.control.resources.errors.WebApplicationExceptionMapper;
+import io.brokle.control.service.AccountService;
+import io.brokle.control.service.MemberService;
+import io.brokle.control.service.TenancyService;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.auth.UnauthorizedHandler;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +66,17 @@ public final class ControlApplication extends Application<ControlConfiguration> 
     /** The name of the database health check that {@link JdbiFactory} registers. */
     public static final String DB_HEALTH_CHECK = "db";
     public static final String MIGRATIONS_HEALTH_CHECK = "migrations";
+
+    private final Clock clock;
+
+    public ControlApplication() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock the time of tokens, sessions, lockouts and audit rows (tests pass a fake one) */
+    public ControlApplication(Clock clock) {
+        this.clock = clock;
+    }
 
     public static void main(String[] args) throws Exception {
         new ControlApplication().run(args);
@@ -68,5 +114,83 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         environment.healthChecks().register(MIGRATIONS_HEALTH_CHECK, new MigrationsHealthCheck(migrator));
         environment.jersey().register(new HealthResource(environment.healthChecks(),
                 DB_HEALTH_CHECK, MIGRATIONS_HEALTH_CHECK));
+        ManagementServices management = registerManagementApi(configuration, environment, jdbi);
+        // Resources for keys, providers and routes are registered here, with management.authorizer(),
+        // management.auditLog() and management.tenancy().
+    }
+
+    /**
+     * What resources registered after the management API's foundation reuse: the authorization
+     * checks, the audit log, and tenant lookups (project by slug, environment by name).
+     */
+    public record ManagementServices(Authorizer authorizer, AuditLog auditLog, TenancyService tenancy) {
+    }
+
+    /**
+     * The management API under {@code /api/v1}: bearer-token auth (dropwizard-auth), errors in the
+     * OpenAI format, accounts, organizations, members, projects, environments, the audit log and
+     * the OpenAPI document. Other resources reuse {@link Authorizer} and {@link AuditLog}.
+     */
+    private ManagementServices registerManagementApi(ControlConfiguration configuration, Environment environment,
+                                                     Jdbi jdbi) {
+        // JDBI's exception messages would otherwise carry bound values (hashes, emails) into logs.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
+        environment.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        environment.getObjectMapper().addHandler(StrictRequest.HANDLER);
+        // Errors are ours (OpenAI format), not Dropwizard's {"code":..,"message":..}.
+        if (configuration.getServerFactory() instanceof AbstractServerFactory server) {
+            server.setRegisterDefaultExceptionMappers(false);
+        }
+        environment.jersey().register(new ApiExceptionMapper());
+        environment.jersey().register(new JsonExceptionMapper());
+        environment.jersey().register(new ConstraintViolationMapper());
+        environment.jersey().register(new WebApplicationExceptionMapper());
+        environment.jersey().register(new UnexpectedExceptionMapper());
+
+        AuthConfiguration auth = configuration.getAuth();
+        SecureRandom random = new SecureRandom();
+        AccessTokens tokens = new AccessTokens(tokenSecret(auth, random), auth.getAccessTokenTtl().toJavaDuration(),
+                clock);
+        UnauthorizedHandler unauthorized = new UnauthorizedHandler() {
+            @Override
+            public Response buildResponse(String prefix, String realm) {
+                return ApiException.unauthorized("a valid access token is required: Authorization: Bearer <token>"
+                        + " (POST /api/v1/auth/login, or /api/v1/auth/refresh when it has expired)").toResponse();
+            }
+        };
+        environment.jersey().register(new AuthDynamicFeature(new BearerTokenFilter.Builder()
+                .setAuthenticator(new TokenAuthenticator(tokens, jdbi, clock))
+                .setUnauthorizedHandler(unauthorized)
+                .buildAuthFilter()));
+        environment.jersey().register(new AuthValueFactoryProvider.Binder<>(UserPrincipal.class));
+
+        Secrets secrets = new Secrets(random);
+        AuditLog auditLog = new AuditLog(environment.getObjectMapper(), clock);
+        Authorizer authorizer = new Authorizer(jdbi);
+        AccountService accounts = new AccountService(jdbi, new PasswordHasher(auth.passwordParameters(), random),
+                tokens, secrets, new LoginThrottle(auth.loginPolicy(), clock), auditLog, clock,
+                auth.getSessionTtl().toJavaDuration());
+        TenancyService tenancy = new TenancyService(jdbi, auditLog, clock);
+        MemberService members = new MemberService(jdbi, authorizer, secrets, auditLog, clock,
+                auth.getInvitationTtl().toJavaDuration());
+        environment.jersey().register(new AuthResource(accounts, members, auth.isSignupEnabled()));
+        environment.jersey().register(new OrganizationResource(tenancy, authorizer, auditLog, jdbi, accounts));
+        environment.jersey().register(new MemberResource(members, authorizer));
+        environment.jersey().register(new InvitationResource(members, authorizer));
+        environment.jersey().register(new ProjectResource(tenancy, authorizer));
+        environment.jersey().register(new OpenApiResource());
+        return new ManagementServices(authorizer, auditLog, tenancy);
+    }
+
+    private static byte[] tokenSecret(AuthConfiguration auth, SecureRandom random) {
+        String configured = auth.getTokenSecret();
+        if (configured == null || configured.isBlank()) {
+            LOG.warn("auth.tokenSecret is not set: using a random one, so access tokens end with this process"
+                    + " and work on this node only (set BROKLE_AUTH_TOKEN_SECRET)");
+            byte[] secret = new byte[32];
+            random.nextBytes(secret);
+            return secret;
+        }
+        return configured.getBytes(StandardCharsets.UTF_8); // 32+ characters: checked with the configuration
     }
 }

@@ -1,6 +1,7 @@
 package io.brokle.control;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.brokle.control.auth.AuthConfiguration;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.db.DataSourceFactory;
@@ -36,6 +37,10 @@ public final class ControlConfiguration extends Configuration {
 
     private boolean migrateOnStart = true;
 
+    @Valid
+    @NotNull
+    private AuthConfiguration auth = new AuthConfiguration();
+
     public ControlConfiguration() {
         DefaultServerFactory server = new DefaultServerFactory();
         server.setApplicationConnectors(List.of(loopback(DEFAULT_PORT)));
@@ -67,6 +72,17 @@ public final class ControlConfiguration extends Configuration {
     @JsonProperty("migrateOnStart")
     public void setMigrateOnStart(boolean migrateOnStart) {
         this.migrateOnStart = migrateOnStart;
+    }
+
+    /** The management API's authentication: token secret and lifetimes, password hashing, login lockout. */
+    @JsonProperty("auth")
+    public AuthConfiguration getAuth() {
+        return auth;
+    }
+
+    @JsonProperty("auth")
+    public void setAuth(AuthConfiguration auth) {
+        this.auth = auth;
     }
 
     private static DataSourceFactory embeddedDatabase() {

@@ -3,6 +3,7 @@ package io.brokle.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.brokle.control.db.migrate.ClasspathMigrations;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -66,7 +67,8 @@ class ControlApplicationTest {
         HttpResponse<String> response = get(APP.getAdminPort(), "/healthcheck");
 
         assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.body().contains("\"message\":\"schema at version 5\""), response.body());
+        long last = ClasspathMigrations.shipped().getLast().version();
+        assertTrue(response.body().contains("\"message\":\"schema at version " + last + "\""), response.body());
     }
 
     @Test
@@ -77,6 +79,7 @@ class ControlApplicationTest {
         assertEquals(Map.of("status", "down", "checks", Map.of("db", "ok", "migrations", "down")), json(response));
         HttpResponse<String> admin = get(UNMIGRATED.getAdminPort(), "/healthcheck");
         assertEquals(500, admin.statusCode());
-        assertTrue(admin.body().contains("5 pending migrations from 0001 create_tenancy: run `db up`"), admin.body());
+        int count = ClasspathMigrations.shipped().size();
+        assertTrue(admin.body().contains(count + " pending migrations from 0001 create_tenancy: run `db up`"), admin.body());
     }
 }

@@ -32,4 +32,11 @@ public interface EnvironmentDao {
     /** The environments of one project, by name. */
     @SqlQuery("select " + COLUMNS + " from environments where project_id = :projectId order by name")
     List<Environment> listByProject(@Bind("projectId") UUID projectId);
+
+    /**
+     * @throws org.jdbi.v3.core.statement.UnableToExecuteStatementException while virtual keys or
+     *         providers belong to the environment
+     */
+    @SqlUpdate("delete from environments where id = :id")
+    int delete(@Bind("id") UUID id);
 }

@@ -34,4 +34,8 @@ public interface OrganizationDao {
     /** Every organization, by slug. */
     @SqlQuery("select " + COLUMNS + " from organizations order by slug")
     List<Organization> list();
+
+    /** Renames an organization (its slug stays): 1 when it exists. */
+    @SqlUpdate("update organizations set name = :name where id = :id")
+    int updateName(@Bind("id") UUID id, @Bind("name") String name);
 }

@@ -32,4 +32,15 @@ public interface ProjectDao {
     /** The projects of one organization, by slug. */
     @SqlQuery("select " + COLUMNS + " from projects where organization_id = :organizationId order by slug")
     List<Project> listByOrganization(@Bind("organizationId") UUID organizationId);
+
+    /** Renames a project (its slug stays): 1 when it exists. */
+    @SqlUpdate("update projects set name = :name where id = :id")
+    int updateName(@Bind("id") UUID id, @Bind("name") String name);
+
+    /**
+     * @throws org.jdbi.v3.core.statement.UnableToExecuteStatementException while the project has
+     *         environments ({@code environments_project_fk})
+     */
+    @SqlUpdate("delete from projects where id = :id")
+    int delete(@Bind("id") UUID id);
 }

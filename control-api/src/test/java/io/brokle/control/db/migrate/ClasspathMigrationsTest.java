@@ -18,9 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ClasspathMigrationsTest {
     @Test
-    void shippedMigrationsAreNumberedWithoutGapsAndBothWays() {
+    void shippedMigrationsAreNumberedUpwardFromOneAndBothWays() {
+        // Parallel branches take blocks of numbers (0006-0009, 0010-...), so a block may end unused.
         List<Migration> shipped = ClasspathMigrations.shipped();
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), shipped.stream().map(Migration::version).toList());
+        List<Long> versions = shipped.stream().map(Migration::version).toList();
+        assertEquals(1L, versions.get(0));
+        assertEquals(versions.stream().sorted().distinct().toList(), versions);
         assertEquals("0001 create_tenancy", shipped.get(0).label());
         for (Migration m : shipped) {
             assertTrue(!m.upStatements().isEmpty() && !m.downStatements().isEmpty(), m.label());
