@@ -1,6 +1,9 @@
 package io.brokle.control;
 
 import io.brokle.control.cli.DbCommand;
+import io.brokle.control.credentials.CredentialCipher;
+import io.brokle.control.snapshot.RedisSnapshotChannel;
+import io.brokle.control.snapshot.SnapshotResource;
 import io.brokle.control.db.migrate.ClasspathMigrations;
 import io.brokle.control.db.migrate.Migrator;
 import io.brokle.control.health.MigrationsHealthCheck;
@@ -12,7 +15,9 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
+import java.net.URI;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,8 @@ public final class ControlApplication extends Application<ControlConfiguration> 
     /** The name of the database health check that {@link JdbiFactory} registers. */
     public static final String DB_HEALTH_CHECK = "db";
     public static final String MIGRATIONS_HEALTH_CHECK = "migrations";
+
+    private volatile ControlServices services;
 
     public static void main(String[] args) throws Exception {
         new ControlApplication().run(args);
@@ -68,5 +75,62 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         environment.healthChecks().register(MIGRATIONS_HEALTH_CHECK, new MigrationsHealthCheck(migrator));
         environment.jersey().register(new HealthResource(environment.healthChecks(),
                 DB_HEALTH_CHECK, MIGRATIONS_HEALTH_CHECK));
+        runSnapshots(configuration, environment, jdbi);
+    }
+
+    /** The services behind keys, providers and routes; null before {@link #run}. */
+    public ControlServices services() {
+        return services;
+    }
+
+    /** Key, provider and route services, snapshot publishing (Redis when set) and the proxies' endpoint. */
+    private void runSnapshots(ControlConfiguration configuration, Environment environment, Jdbi jdbi) {
+        CredentialCipher cipher = configuration.getMasterKeys() != null && !configuration.getMasterKeys().isBlank()
+                ? CredentialCipher.fromEnvironment(name -> CredentialCipher.MASTER_KEYS_VARIABLE.equals(name)
+                        ? configuration.getMasterKeys() : null)
+                : CredentialCipher.fromEnvironment(System::getenv);
+        String pepper = orEnvironment(configuration.getKeyPepper(), ControlConfiguration.KEY_PEPPER_VARIABLE);
+        ControlServices created = ControlServices.create(jdbi, pepper, cipher, Clock.systemUTC());
+        String redisUrl = orEnvironment(configuration.getRedisUrl(), ControlConfiguration.REDIS_URL_VARIABLE);
+        if (redisUrl != null) {
+            String channel = configuration.getRedisChannel() == null || configuration.getRedisChannel().isBlank()
+                    ? RedisSnapshotChannel.DEFAULT_CHANNEL : configuration.getRedisChannel();
+            environment.lifecycle().manage(new Managed() {
+                private RedisSnapshotChannel redis;
+
+                @Override
+                public void start() {
+                    redis = new RedisSnapshotChannel(URI.create(redisUrl), channel, created.publisher());
+                    created.publisher().useRedis(redis);
+                }
+
+                @Override
+                public void stop() {
+                    redis.close();
+                }
+            });
+        }
+        String nodeToken = orEnvironment(configuration.getNodeToken(), ControlConfiguration.NODE_TOKEN_VARIABLE);
+        if (nodeToken != null) {
+            if (nodeToken.length() < 16) {
+                throw new IllegalArgumentException("nodeToken: too short (expected: at least 16 characters)");
+            }
+            ExecutorService executor = environment.lifecycle().executorService("brokle-snapshot-%d")
+                    .minThreads(1).maxThreads(4).build();
+            environment.jersey().register(new SnapshotResource(jdbi, created.builder(), created.publisher(), nodeToken,
+                    executor));
+        } else {
+            LOG.info("no node token configured: /internal/v1/snapshots is off (set {})",
+                    ControlConfiguration.NODE_TOKEN_VARIABLE);
+        }
+        services = created;
+    }
+
+    private static String orEnvironment(String configured, String variable) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? null : value;
     }
 }
