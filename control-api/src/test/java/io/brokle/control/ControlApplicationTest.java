@@ -66,7 +66,7 @@ class ControlApplicationTest {
         HttpResponse<String> response = get(APP.getAdminPort(), "/healthcheck");
 
         assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.body().contains("\"message\":\"schema at version 5\""), response.body());
+        assertTrue(response.body().contains("\"message\":\"schema at version 13\""), response.body());
     }
 
     @Test
@@ -77,6 +77,6 @@ class ControlApplicationTest {
         assertEquals(Map.of("status", "down", "checks", Map.of("db", "ok", "migrations", "down")), json(response));
         HttpResponse<String> admin = get(UNMIGRATED.getAdminPort(), "/healthcheck");
         assertEquals(500, admin.statusCode());
-        assertTrue(admin.body().contains("5 pending migrations from 0001 create_tenancy: run `db up`"), admin.body());
+        assertTrue(admin.body().contains("9 pending migrations from 0001 create_tenancy: run `db up`"), admin.body());
     }
 }
