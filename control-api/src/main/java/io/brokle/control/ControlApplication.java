@@ -116,7 +116,7 @@ public final class ControlApplication extends Application<ControlConfiguration> 
                 throw new IllegalArgumentException("nodeToken: too short (expected: at least 16 characters)");
             }
             ExecutorService executor = environment.lifecycle().executorService("brokle-snapshot-%d")
-                    .minThreads(1).maxThreads(4).build();
+                    .minThreads(2).maxThreads(2).build();
             environment.jersey().register(new SnapshotResource(jdbi, created.builder(), created.publisher(), nodeToken,
                     executor));
         } else {

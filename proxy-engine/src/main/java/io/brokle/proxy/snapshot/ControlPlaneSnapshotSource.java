@@ -168,7 +168,10 @@ public final class ControlPlaneSnapshotSource implements AutoCloseable {
                 HttpResponse<byte[]> response = f.get();
                 inFlight = null;
                 int status = response.statusCode();
-                if (status == 200) {
+                if (status == 200 && response.body().length == 0) {
+                    // What a server that is shutting down may answer to a waiting request.
+                    problem = "an empty answer";
+                } else if (status == 200) {
                     apply(holder, response);
                     problem = null;
                 } else if (status == 204) {
@@ -179,6 +182,13 @@ public final class ControlPlaneSnapshotSource implements AutoCloseable {
             } catch (CancellationException e) {
                 continue;
             } catch (ExecutionException e) {
+                if (closed) {
+                    return;
+                }
+                if (woken) {
+                    // The cancellation can also surface as the exchange's failure.
+                    continue;
+                }
                 Throwable cause = e.getCause();
                 problem = cause instanceof HttpTimeoutException ? "timed out"
                         : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
