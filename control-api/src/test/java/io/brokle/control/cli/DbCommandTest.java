@@ -24,6 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code db ...} as a person types it, against an H2 file named in a configuration file. */
 class DbCommandTest {
+    /** The shipped versions, read from the classpath so that adding a migration changes few tests here. */
+    private static final List<Long> VERSIONS = io.brokle.control.db.migrate.ClasspathMigrations.shipped().stream()
+            .map(io.brokle.control.db.migrate.Migration::version).toList();
+    private static final int COUNT = VERSIONS.size();
+    private static final String NEWEST = String.format(java.util.Locale.ROOT, "%04d", VERSIONS.get(COUNT - 1));
+
     @TempDir
     Path dir;
 
@@ -78,7 +84,7 @@ class DbCommandTest {
         assertEquals("VERSION  NAME                          STATE         APPLIED AT", lines.get(1));
         assertEquals("0001     create_tenancy                pending", lines.get(2));
         assertEquals("0005     create_audit_log              pending", lines.get(6));
-        assertEquals("nothing applied; 5 pending (`db up`)", lines.get(7));
+        assertEquals("nothing applied; " + COUNT + " pending (`db up`)", lines.get(COUNT + 2));
     }
 
     @Test
@@ -90,12 +96,12 @@ class DbCommandTest {
         assertEquals(3, lines.size(), up.out());
         assertTrue(lines.get(0).matches("0001     create_tenancy                applied       \\d+ ms"), lines.get(0));
         assertTrue(lines.get(1).startsWith("0002     create_users_and_memberships  applied"), lines.get(1));
-        assertEquals("at version 0002; 3 pending (`db up`)", lines.get(2));
+        assertEquals("at version 0002; " + (COUNT - 2) + " pending (`db up`)", lines.get(2));
 
         Run down = db("down", "1", config.toString());
         assertTrue(down.ok(), down.err());
         assertTrue(down.out().startsWith("0002     create_users_and_memberships  rolled back"), down.out());
-        assertTrue(down.out().endsWith("at version 0001; 4 pending (`db up`)\n"), down.out());
+        assertTrue(down.out().endsWith("at version 0001; " + (COUNT - 1) + " pending (`db up`)\n"), down.out());
 
         Run status = db("status", config.toString());
         assertTrue(status.out().matches("(?s).*0001     create_tenancy                applied       "
@@ -107,8 +113,8 @@ class DbCommandTest {
         Run run = db("up", config.toString());
 
         assertTrue(run.ok(), run.err());
-        assertTrue(run.out().endsWith("at version 0005, up to date\n"), run.out());
-        assertEquals("nothing to apply: at version 0005, up to date\n", db("up", config.toString()).out());
+        assertTrue(run.out().endsWith("at version " + NEWEST + ", up to date\n"), run.out());
+        assertEquals("nothing to apply: at version " + NEWEST + ", up to date\n", db("up", config.toString()).out());
     }
 
     @Test
@@ -118,8 +124,8 @@ class DbCommandTest {
         assertTrue(run.ok(), run.err());
         assertTrue(run.out().startsWith("-- 0001 create_tenancy (up)\n-- Tenancy: organization -> project"), run.out());
         assertTrue(run.out().contains("create table organizations ("), run.out());
-        assertTrue(run.out().endsWith("dry run: 5 migrations would be applied; nothing was executed\n"), run.out());
-        assertTrue(db("status", config.toString()).out().contains("nothing applied; 5 pending"));
+        assertTrue(run.out().endsWith("dry run: " + COUNT + " migrations would be applied; nothing was executed\n"), run.out());
+        assertTrue(db("status", config.toString()).out().contains("nothing applied; " + COUNT + " pending"));
     }
 
     @Test
@@ -129,16 +135,16 @@ class DbCommandTest {
         Run refused = typing("no\n", "drop", config.toString());
 
         assertTrue(refused.failure().isPresent());
-        assertTrue(refused.out().contains("This drops 9 tables and views, with all their data, from schema public"),
+        assertTrue(refused.out().contains("This drops 12 tables and views, with all their data, from schema public"),
                 refused.out());
         assertTrue(refused.out().contains("Type yes to continue: "), refused.out());
         assertEquals("brokle: not confirmed: nothing dropped\n", refused.err());
-        assertTrue(db("status", config.toString()).out().contains("at version 0005, up to date"));
+        assertTrue(db("status", config.toString()).out().contains("at version " + NEWEST + ", up to date"));
 
         Run confirmed = typing("yes\n", "drop", config.toString());
         assertTrue(confirmed.ok(), confirmed.err());
-        assertTrue(confirmed.out().endsWith("dropped 9 tables and views from schema public\n"), confirmed.out());
-        assertTrue(db("status", config.toString()).out().contains("nothing applied; 5 pending"));
+        assertTrue(confirmed.out().endsWith("dropped 12 tables and views from schema public\n"), confirmed.out());
+        assertTrue(db("status", config.toString()).out().contains("nothing applied; " + COUNT + " pending"));
     }
 
     @Test
@@ -148,11 +154,11 @@ class DbCommandTest {
 
         Run forced = db("force", "--yes", "3", config.toString());
         assertTrue(forced.ok(), forced.err());
-        assertEquals("forced: at version 0003; 2 pending (`db up`)\n", forced.out());
+        assertEquals("forced: at version 0003; " + (COUNT - 3) + " pending (`db up`)\n", forced.out());
 
         Run unknown = db("force", "-y", "42", config.toString());
         assertEquals("brokle: cannot force version 42: no such migration (expected: 0 for none, or one of "
-                + "[1, 2, 3, 4, 5])\n", unknown.err());
+                + VERSIONS + ")\n", unknown.err());
 
         Run badSteps = db("up", "0", config.toString());
         assertEquals("brokle: N: 0 (expected: a number of migrations, >= 1)\n", badSteps.err());

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,17 @@ import java.util.concurrent.TimeUnit;
 class MigratorTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:15:30.123456Z");
     private static final List<String> SHIPPED_TABLES = List.of("organizations", "projects", "environments", "users",
-            "memberships", "virtual_keys", "providers", "audit_log");
+            "memberships", "virtual_keys", "providers", "audit_log", "deployments", "routes", "environment_snapshots");
+    /** The shipped versions, read from the classpath so that adding a migration changes no test here. */
+    private static final List<Long> VERSIONS = ClasspathMigrations.shipped().stream().map(Migration::version).toList();
+    private static final int COUNT = VERSIONS.size();
+    private static final long NEWEST = VERSIONS.get(COUNT - 1);
+
+    private static List<State> applied(int applied) {
+        List<State> states = new ArrayList<>(Collections.nCopies(applied, State.APPLIED));
+        states.addAll(Collections.nCopies(COUNT - applied, State.PENDING));
+        return states;
+    }
 
     private static Migrator shipped(TestDatabase db) {
         return new Migrator(db.jdbi(), ClasspathMigrations.shipped(), Clock.fixed(NOW, ZoneOffset.UTC));
@@ -43,15 +54,15 @@ class MigratorTest {
     @BothDatabases
     void upAppliesEveryMigrationInOrderAndStatusShowsThem(TestDatabase db) {
         Migrator migrator = shipped(db);
-        assertEquals(List.of(State.PENDING, State.PENDING, State.PENDING, State.PENDING, State.PENDING), states(migrator));
+        assertEquals(applied(0), states(migrator));
 
         List<Long> reported = new ArrayList<>();
         List<Migrator.Step> steps = migrator.up(Migrator.ALL, step -> reported.add(step.migration().version()));
 
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), reported);
-        assertEquals(5, steps.size());
+        assertEquals(VERSIONS, reported);
+        assertEquals(COUNT, steps.size());
         MigrationStatus status = migrator.status();
-        assertEquals(5, status.version());
+        assertEquals(NEWEST, status.version());
         assertTrue(status.isUpToDate());
         for (MigrationStatus.Entry e : status.entries()) {
             assertEquals(State.APPLIED, e.state(), e.label());
@@ -68,7 +79,7 @@ class MigratorTest {
         Migrator migrator = shipped(db);
         migrator.up(2, step -> { });
 
-        assertEquals(List.of(State.APPLIED, State.APPLIED, State.PENDING, State.PENDING, State.PENDING), states(migrator));
+        assertEquals(applied(2), states(migrator));
         assertEquals(2, migrator.status().version());
         assertTrue(db.hasTable("memberships"));
         assertFalse(db.hasTable("virtual_keys"));
@@ -81,15 +92,15 @@ class MigratorTest {
 
         List<Migrator.Step> down = migrator.down(1, step -> { });
 
-        assertEquals(List.of("0005 create_audit_log"), down.stream().map(s -> s.migration().label()).toList());
+        assertEquals(List.of("0013 create_environment_snapshots"), down.stream().map(s -> s.migration().label()).toList());
         assertEquals(Migrator.Direction.DOWN, down.get(0).direction());
-        assertFalse(db.hasTable("audit_log"));
-        assertEquals(State.PENDING, migrator.status().entries().get(4).state());
-        assertEquals(4, migrator.status().version());
+        assertFalse(db.hasTable("environment_snapshots"));
+        assertEquals(State.PENDING, migrator.status().entries().get(COUNT - 1).state());
+        assertEquals((long) VERSIONS.get(COUNT - 2), migrator.status().version());
 
         migrator.up(Migrator.ALL, step -> { });
-        assertTrue(db.hasTable("audit_log"));
-        assertEquals(5, migrator.status().version());
+        assertTrue(db.hasTable("environment_snapshots"));
+        assertEquals(NEWEST, migrator.status().version());
     }
 
     @BothDatabases
@@ -97,12 +108,12 @@ class MigratorTest {
         Migrator migrator = shipped(db);
         migrator.up(Migrator.ALL, step -> { });
 
-        assertEquals(5, migrator.down(99, step -> { }).size(), "down takes what there is");
+        assertEquals(COUNT, migrator.down(99, step -> { }).size(), "down takes what there is");
 
         assertEquals(List.of(Migrator.TABLE), migrator.tables());
         assertEquals(0, migrator.status().version());
         migrator.up(Migrator.ALL, step -> { });
-        assertEquals(5, migrator.status().version());
+        assertEquals(NEWEST, migrator.status().version());
     }
 
     @BothDatabases
@@ -110,12 +121,12 @@ class MigratorTest {
         Migrator migrator = shipped(db);
 
         assertEquals(List.of(1L, 2L), migrator.planUp(2).stream().map(Migration::version).toList());
-        assertEquals(5, migrator.planUp(Migrator.ALL).size());
+        assertEquals(COUNT, migrator.planUp(Migrator.ALL).size());
         assertEquals(List.of(), migrator.tables(), "not even " + Migrator.TABLE + " was created");
 
         migrator.up(Migrator.ALL, step -> { });
-        assertEquals(List.of(5L, 4L), migrator.planDown(2).stream().map(Migration::version).toList());
-        assertEquals(5, migrator.status().version());
+        assertEquals(List.of(NEWEST, VERSIONS.get(COUNT - 2)), migrator.planDown(2).stream().map(Migration::version).toList());
+        assertEquals(NEWEST, migrator.status().version());
         assertTrue(db.hasTable("audit_log"));
     }
 
@@ -160,14 +171,14 @@ class MigratorTest {
 
         migrator.force(3);
 
-        assertEquals(List.of(State.APPLIED, State.APPLIED, State.APPLIED, State.PENDING, State.PENDING), states(migrator));
+        assertEquals(applied(3), states(migrator));
         assertEquals(List.of(Migrator.TABLE), migrator.tables(), "force runs no migration");
         migrator.force(0);
         assertEquals(0, migrator.status().version());
-        assertEquals(5, migrator.status().pending().size());
+        assertEquals(COUNT, migrator.status().pending().size());
 
-        MigrationException e = assertThrows(MigrationException.class, () -> migrator.force(9));
-        assertEquals("cannot force version 9: no such migration (expected: 0 for none, or one of [1, 2, 3, 4, 5])",
+        MigrationException e = assertThrows(MigrationException.class, () -> migrator.force(99));
+        assertEquals("cannot force version 99: no such migration (expected: 0 for none, or one of " + VERSIONS + ")",
                 e.getMessage());
     }
 
@@ -182,7 +193,7 @@ class MigratorTest {
         assertTrue(dropped.containsAll(SHIPPED_TABLES), dropped.toString());
         assertTrue(dropped.contains("organization_slugs") && dropped.contains(Migrator.TABLE), dropped.toString());
         assertEquals(List.of(), migrator.tables());
-        assertEquals(5, migrator.status().pending().size());
+        assertEquals(COUNT, migrator.status().pending().size());
         migrator.up(Migrator.ALL, step -> { });
         assertTrue(migrator.status().isUpToDate());
     }
@@ -234,7 +245,7 @@ class MigratorTest {
             Future<Integer> second = nodes.submit(node);
             start.countDown();
 
-            assertEquals(5, first.get(30, TimeUnit.SECONDS) + second.get(30, TimeUnit.SECONDS),
+            assertEquals(COUNT, first.get(30, TimeUnit.SECONDS) + second.get(30, TimeUnit.SECONDS),
                     "each migration applied once, by one of them");
         } finally {
             nodes.shutdownNow();
