@@ -2,6 +2,7 @@ package io.brokle.control;
 
 import io.brokle.control.cli.DbCommand;
 import io.brokle.control.credentials.CredentialCipher;
+import io.brokle.control.snapshot.DatabaseVersionCheck;
 import io.brokle.control.snapshot.RedisSnapshotChannel;
 import io.brokle.control.snapshot.SnapshotResource;
 import io.brokle.control.db.migrate.ClasspathMigrations;
@@ -18,6 +19,7 @@ import io.dropwizard.lifecycle.Managed;
 import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +121,9 @@ public final class ControlApplication extends Application<ControlConfiguration> 
                     .minThreads(2).maxThreads(2).build();
             environment.jersey().register(new SnapshotResource(jdbi, created.builder(), created.publisher(), nodeToken,
                     executor));
+            environment.lifecycle().scheduledExecutorService("brokle-snapshot-check-%d").threads(1).build()
+                    .scheduleWithFixedDelay(new DatabaseVersionCheck(jdbi, created.publisher()),
+                            DatabaseVersionCheck.PERIOD_MILLIS, DatabaseVersionCheck.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             LOG.info("no node token configured: /internal/v1/snapshots is off (set {})",
                     ControlConfiguration.NODE_TOKEN_VARIABLE);

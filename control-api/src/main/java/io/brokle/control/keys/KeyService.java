@@ -97,10 +97,11 @@ public final class KeyService {
         KeyView key = require(keyId);
         changes.apply(key.environmentId(), h -> h.createUpdate("update virtual_keys set name = :name, "
                         + "allowed_models = :models, metadata = :metadata, tags = :tags, expires_at = :expires, "
-                        + "updated_at = :now where id = :id")
+                        + "updated_at = :now, updated_by = :by where id = :id")
                 .bind("name", spec.name().strip()).bind("models", ConfigJson.strings(spec.allowedModels()))
                 .bind("metadata", ConfigJson.map(spec.metadata())).bind("tags", ConfigJson.strings(spec.tags()))
-                .bind("expires", time(spec.expiresAt())).bind("now", time(now)).bind("id", keyId).execute());
+                .bind("expires", time(spec.expiresAt())).bind("now", time(now)).bind("by", actor).bind("id", keyId)
+                .execute());
         return require(keyId);
     }
 
@@ -112,8 +113,8 @@ public final class KeyService {
         }
         Instant now = now();
         changes.apply(key.environmentId(), h -> h.createUpdate("update virtual_keys set revoked_at = :now, "
-                + "updated_at = :now where id = :id and revoked_at is null")
-                .bind("now", time(now)).bind("id", keyId).execute());
+                + "updated_at = :now, updated_by = :by where id = :id and revoked_at is null")
+                .bind("now", time(now)).bind("by", actor).bind("id", keyId).execute());
         return require(keyId);
     }
 
@@ -147,16 +148,17 @@ public final class KeyService {
         changes.apply(old.environmentId(), h -> {
             insert(h, id, old.environmentId(), secret, same, now, actor);
             return h.createUpdate("update virtual_keys set expires_at = :end, rotated_at = :now, replaced_by = :next, "
-                            + "updated_at = :now where id = :id")
-                    .bind("end", time(oldEnd)).bind("now", time(now)).bind("next", id).bind("id", keyId).execute();
+                            + "updated_at = :now, updated_by = :by where id = :id")
+                    .bind("end", time(oldEnd)).bind("now", time(now)).bind("next", id).bind("by", actor).bind("id", keyId)
+                    .execute();
         });
         return new CreatedKey(require(id), secret);
     }
 
     private void insert(Handle h, UUID id, UUID environmentId, String secret, KeySpec spec, Instant now, UUID actor) {
         h.createUpdate("insert into virtual_keys (id, environment_id, key_hash, display_prefix, name, allowed_models, "
-                        + "metadata, tags, expires_at, created_at, created_by, updated_at) values (:id, :env, :hash, "
-                        + ":prefix, :name, :models, :metadata, :tags, :expires, :now, :by, :now)")
+                        + "metadata, tags, expires_at, created_at, created_by, updated_at, updated_by) values (:id, :env, "
+                        + ":hash, :prefix, :name, :models, :metadata, :tags, :expires, :now, :by, :now, :by)")
                 .bind("id", id).bind("env", environmentId).bind("hash", hasher.hash(secret))
                 .bind("prefix", secret.substring(0, DISPLAY_PREFIX_LENGTH)).bind("name", spec.name().strip())
                 .bind("models", ConfigJson.strings(spec.allowedModels())).bind("metadata", ConfigJson.map(spec.metadata()))

@@ -108,6 +108,11 @@ public final class SnapshotPublisher {
         return future;
     }
 
+    /** The environments some request is waiting on. */
+    public synchronized java.util.Set<UUID> waitedFor() {
+        return java.util.Set.copyOf(waiters.keySet());
+    }
+
     /** How many requests wait for a newer version of {@code environmentId} (for tests and metrics). */
     public synchronized int waiting(UUID environmentId) {
         List<Waiter> list = waiters.get(environmentId);

@@ -111,6 +111,8 @@ class KeyServiceTest {
         assertEquals(f.clock.instant(), revoked.revokedAt());
         assertTrue(inSnapshot(f, created.secret()).revoked());
         assertEquals(before + 1, f.version());
+        assertEquals(f.user, db.jdbi().withHandle(h -> h.createQuery("select updated_by from virtual_keys")
+                .mapTo(UUID.class).one()), "the actor is recorded");
         // Again: nothing changes, no new version.
         f.services.keys().revoke(f.user, created.key().id());
         assertEquals(before + 1, f.version());
