@@ -16,41 +16,36 @@ import org.jdbi.v3.core.Jdbi;
  * machinery behind them, built once in {@link ControlApplication#run} and shared by the
  * resources in front of them.
  *
- * @param keyHasher null when no key pepper is configured ({@link #keys()} then refuses)
- * @param cipher    null when no master key is configured (providers without credentials only)
+ * @param keyService null when no key pepper is configured ({@link #keys()} then refuses)
+ * @param cipher     null when no master key is configured (providers without credentials only)
  */
 public record ControlServices(Jdbi jdbi, SnapshotPublisher publisher, SnapshotBuilder builder,
-                              EnvironmentChanges changes, KeyHasher keyHasher, CredentialCipher cipher) {
+                              EnvironmentChanges changes, CredentialCipher cipher, KeyService keyService,
+                              ProviderService providers, RouteService routes) {
 
     public static ControlServices create(Jdbi jdbi, String keyPepper, CredentialCipher cipher, Clock clock) {
         SnapshotPublisher publisher = new SnapshotPublisher();
         SnapshotBuilder builder = new SnapshotBuilder(cipher);
-        KeyHasher hasher = keyPepper == null || keyPepper.isBlank() ? null : new KeyHasher(keyPepper);
-        return new ControlServices(jdbi, publisher, builder, new EnvironmentChanges(jdbi, builder, publisher, clock),
-                hasher, cipher);
+        EnvironmentChanges changes = new EnvironmentChanges(jdbi, builder, publisher, clock);
+        KeyService keys = keyPepper == null || keyPepper.isBlank() ? null
+                : new KeyService(jdbi, changes, new KeyHasher(keyPepper));
+        return new ControlServices(jdbi, publisher, builder, changes, cipher, keys,
+                new ProviderService(jdbi, changes, cipher), new RouteService(jdbi, changes));
     }
 
     /**
      * @throws IllegalStateException when no key pepper is configured
      */
     public KeyService keys() {
-        if (keyHasher == null) {
+        if (keyService == null) {
             throw new IllegalStateException("no key pepper is configured, so virtual keys cannot be made "
                     + "(set keyPepper or " + ControlConfiguration.KEY_PEPPER_VARIABLE + ", the same as the proxies')");
         }
-        return new KeyService(jdbi, changes, keyHasher);
-    }
-
-    public ProviderService providers() {
-        return new ProviderService(jdbi, changes, cipher);
-    }
-
-    public RouteService routes() {
-        return new RouteService(jdbi, changes);
+        return keyService;
     }
 
     @Override
     public String toString() {
-        return "ControlServices[keyPepper=" + (keyHasher == null ? "none" : "(redacted)") + ", cipher=" + cipher + "]";
+        return "ControlServices[keyPepper=" + (keyService == null ? "none" : "(redacted)") + ", cipher=" + cipher + "]";
     }
 }

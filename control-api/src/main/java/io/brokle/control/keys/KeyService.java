@@ -147,10 +147,15 @@ public final class KeyService {
         KeySpec same = new KeySpec(old.name(), old.allowedModels(), old.metadata(), old.tags(), old.expiresAt());
         changes.apply(old.environmentId(), h -> {
             insert(h, id, old.environmentId(), secret, same, now, actor);
-            return h.createUpdate("update virtual_keys set expires_at = :end, rotated_at = :now, replaced_by = :next, "
-                            + "updated_at = :now, updated_by = :by where id = :id")
+            int rotated = h.createUpdate("update virtual_keys set expires_at = :end, rotated_at = :now, replaced_by = :next, "
+                            + "updated_at = :now, updated_by = :by where id = :id and replaced_by is null and revoked_at is null")
                     .bind("end", time(oldEnd)).bind("now", time(now)).bind("next", id).bind("by", actor).bind("id", keyId)
                     .execute();
+            if (rotated == 0) {
+                // Revoked or rotated by a concurrent change since it was read: the new key is rolled back.
+                throw new IllegalStateException("virtual key " + keyId + " was revoked or rotated meanwhile");
+            }
+            return null;
         });
         return new CreatedKey(require(id), secret);
     }
