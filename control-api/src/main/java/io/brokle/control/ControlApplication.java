@@ -17,6 +17,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import java.net.URI;
+import org.eclipse.jetty.util.component.LifeCycle;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -119,8 +120,14 @@ public final class ControlApplication extends Application<ControlConfiguration> 
             }
             ExecutorService executor = environment.lifecycle().executorService("brokle-snapshot-%d")
                     .minThreads(2).maxThreads(2).build();
-            environment.jersey().register(new SnapshotResource(jdbi, created.builder(), created.publisher(), nodeToken,
-                    executor));
+            SnapshotResource resource = new SnapshotResource(jdbi, created.builder(), created.publisher(), nodeToken, executor);
+            environment.jersey().register(resource);
+            environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStopping(LifeCycle event) {
+                    resource.stopWaiting();
+                }
+            });
             environment.lifecycle().scheduledExecutorService("brokle-snapshot-check-%d").threads(1).build()
                     .scheduleWithFixedDelay(new DatabaseVersionCheck(jdbi, created.publisher()),
                             DatabaseVersionCheck.PERIOD_MILLIS, DatabaseVersionCheck.PERIOD_MILLIS, TimeUnit.MILLISECONDS);

@@ -61,6 +61,7 @@ public final class SnapshotResource {
     private final byte[] tokenDigest;
     private final Executor executor;
     private final Map<UUID, Encoded> cache = new ConcurrentHashMap<>();
+    private final java.util.Set<AsyncResponse> waiting = ConcurrentHashMap.newKeySet();
 
     /**
      * @param nodeToken the secret every proxy presents; compared in constant time, never logged
@@ -133,8 +134,23 @@ public final class SnapshotResource {
             r.resume(noChange(current));
         });
         // A proxy that goes away stops waiting too.
-        response.register((CompletionCallback) failure -> newer.cancel(false));
+        response.register((CompletionCallback) failure -> {
+            newer.cancel(false);
+            waiting.remove(response);
+        });
+        waiting.add(response);
         newer.thenAcceptAsync(version -> response.resume(snapshot(env)), executor);
+    }
+
+    /**
+     * Answers every waiting request with 503 (the control plane is stopping), so proxies move to
+     * their retry instead of reading a cut answer. Call when the server begins to stop.
+     */
+    public void stopWaiting() {
+        for (AsyncResponse r : waiting) {
+            r.resume(error(Response.Status.SERVICE_UNAVAILABLE, "the control plane is stopping"));
+        }
+        waiting.clear();
     }
 
     private Response snapshot(UUID env) {
