@@ -143,12 +143,19 @@ class ProxyFleetEndToEndTest {
         control = startControlPlane();
         ControlServices services = ((ControlApplication) control.getApplication()).services();
         Tenant t = setUp(services);
-        CreatedKey doomed = services.keys().create(t.user(), t.environment(), KeySpec.named("doomed"));
         CreatedKey kept = services.keys().create(t.user(), t.environment(), KeySpec.named("kept"));
         for (int i = 0; i < 3; i++) {
             startProxy(control.getLocalPort(), i, t.environment(), null, null);
         }
+        // Made while the proxies run, so it reaches them the way the revocation will.
+        CreatedKey doomed = services.keys().create(t.user(), t.environment(), KeySpec.named("doomed"));
+        long made = services.jdbi().withHandle(h -> SnapshotBuilder.version(h, t.environment()));
         for (ControlPlaneGateway proxy : proxies) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (proxy.source().controlVersion() < made) {
+                assertTrue(System.nanoTime() < deadline, "the new key never reached proxy " + proxy.server().port());
+                Thread.sleep(2);
+            }
             assertAnswers(proxy, doomed.secret());
             assertAnswers(proxy, kept.secret());
             assertEquals("sk-fleet-upstream-credential-0042", proxy.holder().current().providers().get("openai").apiKey());
