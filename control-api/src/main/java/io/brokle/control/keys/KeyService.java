@@ -195,6 +195,11 @@ public final class KeyService {
             problems.add("metadata: " + spec.metadata().size() + " entries (expected: at most " + MAX_METADATA_ENTRIES + ")");
         }
         for (Map.Entry<String, String> e : spec.metadata().entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                problems.add("metadata: " + (e.getKey() == null ? "a null key" : "key \"" + e.getKey() + "\" has no value")
+                        + " (expected: text keys and values)");
+                continue;
+            }
             if (e.getKey().isBlank() || e.getKey().length() > MAX_METADATA_KEY_LENGTH) {
                 problems.add("metadata: key \"" + e.getKey() + "\" (expected: 1 to " + MAX_METADATA_KEY_LENGTH + " characters)");
             }

@@ -1,6 +1,9 @@
 package io.brokle.control.keys;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +20,10 @@ import java.util.Map;
 public record KeySpec(String name, List<String> allowedModels, Map<String, String> metadata, List<String> tags,
                       Instant expiresAt) {
     public KeySpec {
-        allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-        tags = tags == null ? List.of() : List.copyOf(tags);
+        // Copies that keep nulls, so the service can name them instead of failing here.
+        allowedModels = allowedModels == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(allowedModels));
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        tags = tags == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tags));
     }
 
     /** A key for every model, without metadata, tags or expiry. */

@@ -81,6 +81,14 @@ class KeyServiceTest {
                 "expiresAt: 2026-11-25T10:15:29Z (expected: a time in the future)"), e.problems());
         assertEquals(List.of(), keys.list(f.environment));
         assertEquals(0, f.version());
+
+        java.util.Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("owner", null);
+        InvalidChangeException nulls = assertThrows(InvalidChangeException.class, () -> keys.create(f.user, f.environment,
+                new KeySpec("k", java.util.Arrays.asList("gpt", null), nullValue, java.util.Arrays.asList((String) null), null)));
+        assertEquals(List.of("allowedModels[1]: empty (expected: a model name)",
+                "metadata: key \"owner\" has no value (expected: text keys and values)",
+                "tags[0]: null (expected: 1 to 64 of A-Z, a-z, 0-9, '.', '_', ':', '-')"), nulls.problems());
     }
 
     @BothDatabases
