@@ -108,7 +108,7 @@ public final class ControlPlaneSnapshotSource implements AutoCloseable {
                 LOG.info("serving environment {} at control-plane version {}", settings.environmentId(), version);
                 return snapshot;
             }
-            reason = "HTTP " + response.statusCode();
+            reason = describe(response.statusCode());
         } catch (IOException | ConfigException e) {
             reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         } catch (InterruptedException e) {
@@ -119,15 +119,15 @@ public final class ControlPlaneSnapshotSource implements AutoCloseable {
         try {
             stored = file.read();
         } catch (ConfigException e) {
-            throw new IllegalStateException("the control plane at " + settings.controlPlane() + " cannot be reached ("
+            throw new IllegalStateException("the control plane at " + settings.controlPlane() + " gave no snapshot ("
                     + reason + ") and the stored snapshot cannot be used: " + e.getMessage());
         }
         if (stored.isEmpty()) {
-            throw new IllegalStateException("the control plane at " + settings.controlPlane() + " cannot be reached ("
+            throw new IllegalStateException("the control plane at " + settings.controlPlane() + " gave no snapshot ("
                     + reason + ") and there is no stored snapshot in " + file.path());
         }
         version = stored.get().version();
-        LOG.warn("the control plane at {} cannot be reached ({}); serving the stored snapshot of environment {} "
+        LOG.warn("the control plane at {} gave no snapshot ({}); serving the stored snapshot of environment {} "
                 + "(control-plane version {}) until it can", settings.controlPlane(), reason, settings.environmentId(), version);
         return stored.get();
     }
@@ -177,7 +177,7 @@ public final class ControlPlaneSnapshotSource implements AutoCloseable {
                 } else if (status == 204) {
                     problem = null;
                 } else {
-                    problem = "HTTP " + status;
+                    problem = describe(status);
                 }
             } catch (CancellationException e) {
                 continue;
@@ -211,6 +211,14 @@ public final class ControlPlaneSnapshotSource implements AutoCloseable {
             pause(backoff);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
+    }
+
+    private static String describe(int status) {
+        return switch (status) {
+            case 401 -> "HTTP 401: the node token was refused (" + NODE_TOKEN_VARIABLE + ")";
+            case 404 -> "HTTP 404: no such environment";
+            default -> "HTTP " + status;
+        };
     }
 
     private void apply(SnapshotHolder holder, HttpResponse<byte[]> response) {

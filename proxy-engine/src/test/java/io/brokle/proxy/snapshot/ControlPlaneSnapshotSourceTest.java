@@ -101,7 +101,7 @@ class ControlPlaneSnapshotSourceTest {
 
         IllegalStateException e = assertThrows(IllegalStateException.class, source::initial);
 
-        assertTrue(e.getMessage().contains("cannot be reached") && e.getMessage().contains("no stored snapshot"), e.getMessage());
+        assertTrue(e.getMessage().contains("gave no snapshot (") && e.getMessage().contains("no stored snapshot"), e.getMessage());
     }
 
     @Test
