@@ -14,6 +14,10 @@ import io.brokle.control.auth.Secrets;
 import io.brokle.control.auth.TokenAuthenticator;
 import io.brokle.control.auth.UserPrincipal;
 import io.brokle.control.cli.DbCommand;
+import io.brokle.control.credentials.CredentialCipher;
+import io.brokle.control.snapshot.DatabaseVersionCheck;
+import io.brokle.control.snapshot.RedisSnapshotChannel;
+import io.brokle.control.snapshot.SnapshotResource;
 import io.brokle.control.db.migrate.ClasspathMigrations;
 import io.brokle.control.db.migrate.Migrator;
 import io.brokle.control.health.MigrationsHealthCheck;
@@ -46,7 +50,11 @@ import io.dropwizard.lifecycle.Managed;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.net.URI;
+import org.eclipse.jetty.util.component.LifeCycle;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.slf4j.Logger;
@@ -66,6 +74,8 @@ public final class ControlApplication extends Application<ControlConfiguration> 
     /** The name of the database health check that {@link JdbiFactory} registers. */
     public static final String DB_HEALTH_CHECK = "db";
     public static final String MIGRATIONS_HEALTH_CHECK = "migrations";
+
+    private volatile ControlServices services;
 
     private final Clock clock;
 
@@ -115,8 +125,9 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         environment.jersey().register(new HealthResource(environment.healthChecks(),
                 DB_HEALTH_CHECK, MIGRATIONS_HEALTH_CHECK));
         ManagementServices management = registerManagementApi(configuration, environment, jdbi);
+        runSnapshots(configuration, environment, jdbi);
         // Resources for keys, providers and routes are registered here, with management.authorizer(),
-        // management.auditLog() and management.tenancy().
+        // management.auditLog() and management.tenancy(), over services().
     }
 
     /**
@@ -192,5 +203,70 @@ public final class ControlApplication extends Application<ControlConfiguration> 
             return secret;
         }
         return configured.getBytes(StandardCharsets.UTF_8); // 32+ characters: checked with the configuration
+    }
+
+    /** The services behind keys, providers and routes; null before {@link #run}. */
+    public ControlServices services() {
+        return services;
+    }
+
+    /** Key, provider and route services, snapshot publishing (Redis when set) and the proxies' endpoint. */
+    private void runSnapshots(ControlConfiguration configuration, Environment environment, Jdbi jdbi) {
+        CredentialCipher cipher = configuration.getMasterKeys() != null && !configuration.getMasterKeys().isBlank()
+                ? CredentialCipher.fromEnvironment(name -> CredentialCipher.MASTER_KEYS_VARIABLE.equals(name)
+                        ? configuration.getMasterKeys() : null)
+                : CredentialCipher.fromEnvironment(System::getenv);
+        String pepper = orEnvironment(configuration.getKeyPepper(), ControlConfiguration.KEY_PEPPER_VARIABLE);
+        ControlServices created = ControlServices.create(jdbi, pepper, cipher, clock);
+        String redisUrl = orEnvironment(configuration.getRedisUrl(), ControlConfiguration.REDIS_URL_VARIABLE);
+        if (redisUrl != null) {
+            String channel = configuration.getRedisChannel() == null || configuration.getRedisChannel().isBlank()
+                    ? RedisSnapshotChannel.DEFAULT_CHANNEL : configuration.getRedisChannel();
+            environment.lifecycle().manage(new Managed() {
+                private RedisSnapshotChannel redis;
+
+                @Override
+                public void start() {
+                    redis = new RedisSnapshotChannel(URI.create(redisUrl), channel, created.publisher());
+                    created.publisher().useRedis(redis);
+                }
+
+                @Override
+                public void stop() {
+                    redis.close();
+                }
+            });
+        }
+        String nodeToken = orEnvironment(configuration.getNodeToken(), ControlConfiguration.NODE_TOKEN_VARIABLE);
+        if (nodeToken != null) {
+            if (nodeToken.length() < 16) {
+                throw new IllegalArgumentException("nodeToken: too short (expected: at least 16 characters)");
+            }
+            ExecutorService executor = environment.lifecycle().executorService("brokle-snapshot-%d")
+                    .minThreads(2).maxThreads(2).build();
+            SnapshotResource resource = new SnapshotResource(jdbi, created.builder(), created.publisher(), nodeToken, executor);
+            environment.jersey().register(resource);
+            environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStopping(LifeCycle event) {
+                    resource.stopWaiting();
+                }
+            });
+            environment.lifecycle().scheduledExecutorService("brokle-snapshot-check-%d").threads(1).build()
+                    .scheduleWithFixedDelay(new DatabaseVersionCheck(jdbi, created.publisher()),
+                            DatabaseVersionCheck.PERIOD_MILLIS, DatabaseVersionCheck.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            LOG.info("no node token configured: /internal/v1/snapshots is off (set {})",
+                    ControlConfiguration.NODE_TOKEN_VARIABLE);
+        }
+        services = created;
+    }
+
+    private static String orEnvironment(String configured, String variable) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? null : value;
     }
 }

@@ -41,6 +41,17 @@ public final class ControlConfiguration extends Configuration {
     @NotNull
     private AuthConfiguration auth = new AuthConfiguration();
 
+    /** Environment variables read when the matching field is empty. */
+    public static final String KEY_PEPPER_VARIABLE = "BROKLE_KEY_PEPPER";
+    public static final String NODE_TOKEN_VARIABLE = "BROKLE_NODE_TOKEN";
+    public static final String REDIS_URL_VARIABLE = "BROKLE_REDIS_URL";
+
+    private String keyPepper;
+    private String nodeToken;
+    private String masterKeys;
+    private String redisUrl;
+    private String redisChannel;
+
     public ControlConfiguration() {
         DefaultServerFactory server = new DefaultServerFactory();
         server.setApplicationConnectors(List.of(loopback(DEFAULT_PORT)));
@@ -83,6 +94,70 @@ public final class ControlConfiguration extends Configuration {
     @JsonProperty("auth")
     public void setAuth(AuthConfiguration auth) {
         this.auth = auth;
+    }
+
+    /**
+     * The secret that keys virtual-key hashes, the same as every proxy's ({@code auth.keyPepper}
+     * or {@code BROKLE_KEY_PEPPER} there); at least 16 characters. Empty: {@value #KEY_PEPPER_VARIABLE}.
+     */
+    @JsonProperty("keyPepper")
+    public String getKeyPepper() {
+        return keyPepper;
+    }
+
+    @JsonProperty("keyPepper")
+    public void setKeyPepper(String keyPepper) {
+        this.keyPepper = keyPepper;
+    }
+
+    /**
+     * The token proxies present to {@code /internal/v1/snapshots}; at least 16 characters. Empty:
+     * {@value #NODE_TOKEN_VARIABLE}; neither set: the endpoint is off.
+     */
+    @JsonProperty("nodeToken")
+    public String getNodeToken() {
+        return nodeToken;
+    }
+
+    @JsonProperty("nodeToken")
+    public void setNodeToken(String nodeToken) {
+        this.nodeToken = nodeToken;
+    }
+
+    /**
+     * Master keys for provider credentials, comma-separated base64 of 32 bytes, the first one
+     * encrypting. Empty: {@code BROKLE_MASTER_KEYS}, else {@code BROKLE_MASTER_KEY}.
+     */
+    @JsonProperty("masterKeys")
+    public String getMasterKeys() {
+        return masterKeys;
+    }
+
+    @JsonProperty("masterKeys")
+    public void setMasterKeys(String masterKeys) {
+        this.masterKeys = masterKeys;
+    }
+
+    /** Redis for snapshot notifications, e.g. {@code redis://127.0.0.1:6379}. Empty: {@value #REDIS_URL_VARIABLE}; neither: none. */
+    @JsonProperty("redisUrl")
+    public String getRedisUrl() {
+        return redisUrl;
+    }
+
+    @JsonProperty("redisUrl")
+    public void setRedisUrl(String redisUrl) {
+        this.redisUrl = redisUrl;
+    }
+
+    /** The pub/sub channel of snapshot notifications (default {@code brokle:snapshots}); proxies use the same. */
+    @JsonProperty("redisChannel")
+    public String getRedisChannel() {
+        return redisChannel;
+    }
+
+    @JsonProperty("redisChannel")
+    public void setRedisChannel(String redisChannel) {
+        this.redisChannel = redisChannel;
     }
 
     private static DataSourceFactory embeddedDatabase() {

@@ -3,14 +3,18 @@ package io.brokle.proxy;
 import io.brokle.config.ConfigException;
 import io.brokle.config.GatewayConfig;
 import io.brokle.config.GatewaySnapshot;
+import io.brokle.config.ServerSettings;
 import io.brokle.config.SnapshotCodec;
 import io.brokle.proxy.http.KeyHasher;
 import io.brokle.proxy.metrics.GatewayMetrics;
+import io.brokle.proxy.snapshot.ControlPlaneSnapshotSource;
+import io.brokle.proxy.snapshot.EncryptedSnapshotFile;
 import io.brokle.proxy.snapshot.FileSnapshotSource;
 import io.brokle.proxy.snapshot.LocalState;
 import io.brokle.proxy.snapshot.SnapshotHolder;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +25,13 @@ import java.util.List;
 /**
  * The standalone proxy: {@code brokle-proxy [--config FILE] [--port N] [--data-dir DIR]}
  * serves the YAML file and reloads it when it changes; {@code brokle-proxy new-key} prints a
- * new virtual key and the {@code keys:} entry (its hash) to paste into the file.
+ * new virtual key and the {@code keys:} entry (its hash) to paste into the file;
+ * {@code brokle-proxy --control-plane URL --environment ID} serves an environment of a control
+ * plane instead ({@link ControlPlaneGateway}), with the node token in {@code BROKLE_NODE_TOKEN}.
  */
 public final class ProxyMain {
     static final String DEFAULT_CONFIG = "config/brokle.yml";
+    static final String KEY_PEPPER_VARIABLE = "BROKLE_KEY_PEPPER";
 
     private ProxyMain() {
     }
@@ -41,6 +48,10 @@ public final class ProxyMain {
         }
         if (a.help) {
             System.out.println(Arguments.USAGE);
+            return;
+        }
+        if (a.controlPlane != null) {
+            runFromControlPlane(a, System.out);
             return;
         }
         Path configFile = Path.of(a.config);
@@ -129,6 +140,63 @@ public final class ProxyMain {
         Thread.currentThread().join();
     }
 
+    /**
+     * Serves an environment of a control plane. Server settings come from {@code --config} when
+     * it is given (its providers, routes and keys are not used), else the defaults; the key pepper
+     * from {@value #KEY_PEPPER_VARIABLE}, else the file's {@code auth.keyPepper}.
+     */
+    private static void runFromControlPlane(Arguments a, PrintStream out) throws InterruptedException {
+        ServerSettings server = ServerSettings.DEFAULTS;
+        String pepper = System.getenv(KEY_PEPPER_VARIABLE);
+        if (a.configGiven) {
+            try {
+                GatewayConfig file = SnapshotCodec.parse(Files.readString(Path.of(a.config), StandardCharsets.UTF_8),
+                        System::getenv);
+                server = file.server();
+                if (pepper == null || pepper.isBlank()) {
+                    pepper = file.keyPepper();
+                }
+            } catch (IOException | ConfigException e) {
+                fail("cannot use " + a.config + ": " + e.getMessage());
+                return;
+            }
+        }
+        if (a.port != null) {
+            server = server.withPort(a.port);
+        }
+        if (a.dataDir != null) {
+            server = server.withDataDir(Path.of(a.dataDir));
+        }
+        if (pepper == null || pepper.isBlank()) {
+            fail(KEY_PEPPER_VARIABLE + ": missing (the control plane's key pepper, so keys verify the same everywhere)");
+            return;
+        }
+        ControlPlaneGateway gateway;
+        try {
+            var control = new ControlPlaneSnapshotSource.Settings(URI.create(a.controlPlane), a.environment,
+                    System.getenv(ControlPlaneSnapshotSource.NODE_TOKEN_VARIABLE), ControlPlaneSnapshotSource.DEFAULT_WAIT);
+            String redis = System.getenv("BROKLE_REDIS_URL");
+            gateway = ControlPlaneGateway.start(server, pepper, control, System.getenv(EncryptedSnapshotFile.KEY_VARIABLE),
+                    redis == null || redis.isBlank() ? null : URI.create(redis), System.getenv("BROKLE_REDIS_CHANNEL"), 0);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            fail(e.getMessage());
+            return;
+        }
+        ServerSettings started = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> gateway.stop(started.shutdownGrace()), "brokle-shutdown"));
+        String base = "http://" + gateway.server().address().getHostString() + ":" + gateway.server().port();
+        out.println("Brokle gateway listening on " + base + " (" + gateway.server().transportName() + ", environment "
+                + a.environment + " of " + a.controlPlane + ", control-plane version " + gateway.source().controlVersion() + ")");
+        out.println("  health: " + base + "/health   metrics: " + base + "/metrics");
+        out.flush();
+        Thread.currentThread().join();
+    }
+
+    private static void fail(String message) {
+        System.err.println("brokle: " + message);
+        System.exit(2);
+    }
+
     static void printNewKey(KeyHasher hasher, PrintStream out) {
         String key = KeyHasher.newKey(new SecureRandom());
         out.println("New virtual key (shown once; store it now):");
@@ -145,13 +213,20 @@ public final class ProxyMain {
     static final class Arguments {
         static final String USAGE = """
                 usage: brokle-proxy [--config FILE] [--port N] [--data-dir DIR]
+                       brokle-proxy --control-plane URL --environment ID [--config FILE] [--port N] [--data-dir DIR]
                        brokle-proxy new-key [--config FILE] [--data-dir DIR]
                   --config FILE    the gateway YAML (default: config/brokle.yml)
                   --port N         listen on port N instead of the file's server.port
                   --data-dir DIR   local state (dev key, key pepper) instead of the file's server.dataDir
+                  --control-plane URL  serve an environment of this control plane (node token in BROKLE_NODE_TOKEN,
+                                   key pepper in BROKLE_KEY_PEPPER; optional BROKLE_REDIS_URL, BROKLE_SNAPSHOT_KEY)
+                  --environment ID the environment to serve (with --control-plane)
                   new-key          print a new virtual key and the hash entry for the file""";
 
         String config = DEFAULT_CONFIG;
+        boolean configGiven;
+        String controlPlane;
+        String environment;
         Integer port;
         String dataDir;
         boolean newKey;
@@ -163,7 +238,12 @@ public final class ProxyMain {
             while (!rest.isEmpty()) {
                 String arg = rest.remove(0);
                 switch (arg) {
-                    case "--config" -> a.config = value(rest, arg);
+                    case "--config" -> {
+                        a.config = value(rest, arg);
+                        a.configGiven = true;
+                    }
+                    case "--control-plane" -> a.controlPlane = value(rest, arg);
+                    case "--environment" -> a.environment = value(rest, arg);
                     case "--port" -> {
                         String v = value(rest, arg);
                         try {
@@ -179,6 +259,24 @@ public final class ProxyMain {
                     case "new-key" -> a.newKey = true;
                     case "-h", "--help", "help" -> a.help = true;
                     default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
+                }
+            }
+            if ((a.controlPlane == null) != (a.environment == null)) {
+                throw new IllegalArgumentException("--control-plane and --environment go together");
+            }
+            if (a.controlPlane != null && a.newKey) {
+                throw new IllegalArgumentException("new-key works on a YAML file; the control plane makes its own keys");
+            }
+            if (a.controlPlane != null) {
+                URI uri;
+                try {
+                    uri = URI.create(a.controlPlane);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--control-plane: \"" + a.controlPlane + "\" is not a URL");
+                }
+                if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                    throw new IllegalArgumentException("--control-plane: \"" + a.controlPlane
+                            + "\" (expected: an http or https URL, e.g. http://127.0.0.1:8081)");
                 }
             }
             return a;

@@ -133,4 +133,20 @@ class ProxyMainTest {
         assertFalse(m.find(), "exactly one " + what + " in:\n" + output);
         return value;
     }
+
+    @Test
+    void controlPlaneModeTakesAUrlAndAnEnvironmentTogether() {
+        ProxyMain.Arguments a = ProxyMain.Arguments.parse(new String[] {"--control-plane", "http://127.0.0.1:8081",
+                "--environment", "3f0c1a52-7b8e-4d35-9a61-2d0f4c8b9e17", "--port", "0"});
+
+        assertEquals("http://127.0.0.1:8081", a.controlPlane);
+        assertEquals("3f0c1a52-7b8e-4d35-9a61-2d0f4c8b9e17", a.environment);
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+                () -> ProxyMain.Arguments.parse(new String[] {"--control-plane", "http://127.0.0.1:8081"}));
+        assertEquals("--control-plane and --environment go together", alone.getMessage());
+        IllegalArgumentException notUrl = assertThrows(IllegalArgumentException.class,
+                () -> ProxyMain.Arguments.parse(new String[] {"--control-plane", "control:8081", "--environment", "e"}));
+        assertTrue(notUrl.getMessage().startsWith("--control-plane: \"control:8081\" (expected: an http or https URL"),
+                notUrl.getMessage());
+    }
 }

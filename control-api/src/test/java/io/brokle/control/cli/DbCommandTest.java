@@ -136,7 +136,7 @@ class DbCommandTest {
         Run refused = typing("no\n", "drop", config.toString());
 
         assertTrue(refused.failure().isPresent());
-        assertTrue(refused.out().contains("This drops 11 tables and views, with all their data, from schema public"),
+        assertTrue(refused.out().contains("This drops 14 tables and views, with all their data, from schema public"),
                 refused.out());
         assertTrue(refused.out().contains("Type yes to continue: "), refused.out());
         assertEquals("brokle: not confirmed: nothing dropped\n", refused.err());
@@ -144,7 +144,7 @@ class DbCommandTest {
 
         Run confirmed = typing("yes\n", "drop", config.toString());
         assertTrue(confirmed.ok(), confirmed.err());
-        assertTrue(confirmed.out().endsWith("dropped 11 tables and views from schema public\n"), confirmed.out());
+        assertTrue(confirmed.out().endsWith("dropped 14 tables and views from schema public\n"), confirmed.out());
         assertTrue(db("status", config.toString()).out().contains("nothing applied; " + COUNT + " pending"));
     }
 

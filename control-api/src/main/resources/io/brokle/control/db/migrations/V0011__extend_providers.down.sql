@@ -1,0 +1,9 @@
+alter table providers drop constraint providers_updated_by_fk;
+alter table providers drop column updated_by;
+alter table providers drop column updated_at;
+alter table providers drop column credential_hint;
+alter table providers drop column mock_options;
+alter table providers drop column timeouts;
+alter table providers drop column price_family;
+alter table providers drop column enabled;
+alter table providers drop column api_version;

@@ -1,0 +1,2 @@
+drop table routes;
+drop table deployments;
