@@ -211,11 +211,16 @@ public final class ProviderService {
             if (kind == ProviderKind.AZURE && !hasVersion) {
                 problems.add("apiVersion: missing (required for kind azure, e.g. 2024-10-21)");
             }
-            if (kind == ProviderKind.OPENAI && hasVersion) {
+            if (kind != ProviderKind.AZURE && kind != ProviderKind.ANTHROPIC && hasVersion) {
                 problems.add("apiVersion: only for kinds azure and anthropic (leave it empty)");
             }
-            if ((kind == ProviderKind.AZURE || kind == ProviderKind.ANTHROPIC) && !hasCredential) {
+            if (kind != ProviderKind.OPENAI && kind != ProviderKind.BEDROCK && !hasCredential) {
                 problems.add("credential: missing (required for kind " + kind.yamlName() + ")");
+            }
+            if (kind == ProviderKind.BEDROCK) {
+                // Its region and AWS key pair have no columns yet: configure Bedrock in a proxy's YAML.
+                problems.add("kind: bedrock is not managed by the control plane yet (it needs a region and an AWS"
+                        + " key pair); configure it in a proxy's YAML file");
             }
         }
         if (!problems.isEmpty()) {

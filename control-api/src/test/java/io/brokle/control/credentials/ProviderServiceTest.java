@@ -69,6 +69,24 @@ class ProviderServiceTest {
     }
 
     @BothDatabases
+    void translatedKindsNeedTheirKeyAndBedrockIsLeftToYaml(TestDatabase db) {
+        ServiceFixture f = new ServiceFixture(db);
+
+        for (String kind : List.of("gemini", "cohere")) {
+            InvalidChangeException missing = assertThrows(InvalidChangeException.class, () -> f.services.providers().create(
+                    f.user, f.environment, new ProviderSpec("p", kind, "https://api.example.com", null, "v1", true, null, null,
+                            null)));
+            assertEquals(List.of("apiVersion: only for kinds azure and anthropic (leave it empty)",
+                    "credential: missing (required for kind " + kind + ")"), missing.problems());
+        }
+        InvalidChangeException bedrock = assertThrows(InvalidChangeException.class, () -> f.services.providers().create(
+                f.user, f.environment, new ProviderSpec("aws", "bedrock", "https://bedrock-runtime.us-east-1.amazonaws.com",
+                        null, null, true, null, null, null)));
+        assertTrue(bedrock.problems().getFirst().startsWith("kind: bedrock is not managed by the control plane yet"));
+        assertEquals(0, f.version(), "nothing was written");
+    }
+
+    @BothDatabases
     void theYamlRulesForProvidersApplyFieldByField(TestDatabase db) {
         ServiceFixture f = new ServiceFixture(db);
 
@@ -80,7 +98,7 @@ class ProviderServiceTest {
         InvalidChangeException kind = assertThrows(InvalidChangeException.class, () -> f.services.providers().create(
                 f.user, f.environment, new ProviderSpec("bad name!", "martian", null, null, null, true, null, null, "nope")));
         assertEquals(3, kind.problems().size(), kind.problems().toString());
-        assertTrue(kind.problems().get(1).startsWith("kind: \"martian\" (expected one of: openai, azure, anthropic, mock"));
+        assertTrue(kind.problems().get(1).startsWith("kind: \"martian\" (expected one of: " + io.brokle.config.ProviderKind.allYamlNames()));
         InvalidChangeException mock = assertThrows(InvalidChangeException.class, () -> f.services.providers().create(
                 f.user, f.environment, new ProviderSpec("m", "mock", null, "sk-1", null, true, null, null, null)));
         assertEquals(List.of("credential: not used by kind mock (leave it empty)"), mock.problems());
