@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param version     increases with every accepted change; 0 before the first load
  * @param providers   by name
  * @param deployments by name
- * @param routes      by public model name
+ * @param routes      by public model name: each route under its name and under each of its aliases
  * @param keysByHash  virtual keys by their keyed hash
  */
 public record GatewaySnapshot(long version, Map<String, Provider> providers, Map<String, Deployment> deployments,
@@ -32,8 +32,16 @@ public record GatewaySnapshot(long version, Map<String, Provider> providers, Map
 
     public static GatewaySnapshot of(long version, List<Provider> providers, List<Deployment> deployments,
                                      List<Route> routes, List<VirtualKey> keys) {
+        Map<String, Route> byName = new LinkedHashMap<>();
+        for (Route r : routes) {
+            for (String name : r.names()) {
+                if (byName.putIfAbsent(name, r) != null) {
+                    throw new IllegalArgumentException("duplicate name: " + name);
+                }
+            }
+        }
         return new GatewaySnapshot(version, index(providers, Provider::name), index(deployments, Deployment::name),
-                index(routes, Route::model), index(keys, VirtualKey::hash));
+                byName, index(keys, VirtualKey::hash));
     }
 
     public GatewaySnapshot withVersion(long newVersion) {
@@ -70,13 +78,19 @@ public record GatewaySnapshot(long version, Map<String, Provider> providers, Map
         return usable;
     }
 
-    /** Public model names with at least one usable deployment, sorted. */
+    /** Public model names (aliases included) with at least one usable deployment, sorted. */
     public List<String> servableModels() {
-        return routes.values().stream()
-                .filter(r -> !usableDeployments(r).isEmpty())
-                .map(Route::model)
+        return routes.entrySet().stream()
+                .filter(e -> !usableDeployments(e.getValue()).isEmpty())
+                .map(Map.Entry::getKey)
                 .sorted(Comparator.naturalOrder())
                 .toList();
+    }
+
+    /** Each route once (the map holds a route under every one of its names). */
+    public List<Route> distinctRoutes() {
+        return routes.entrySet().stream().filter(e -> e.getKey().equals(e.getValue().model()))
+                .map(Map.Entry::getValue).toList();
     }
 
     private static <T> Map<String, T> index(List<T> items, java.util.function.Function<T, String> name) {

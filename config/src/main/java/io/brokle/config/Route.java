@@ -17,9 +17,11 @@ import java.util.Objects;
  *                    rotation by open circuit breakers (0 to 100); one deployment may always be
  *                    ejected. The others with open breakers keep taking requests, after the
  *                    healthy ones, so one provider's bad minute cannot empty a route.
+ * @param aliases     other public names clients may send for this route (e.g. {@code gpt-4} for a
+ *                    route {@code gpt-4o}); each unique among every route's names
  */
 public record Route(String model, List<String> deployments, RoutingStrategy strategy, List<String> fallbacks,
-                    int maxAttempts, int maxEjectionPercent) {
+                    int maxAttempts, int maxEjectionPercent, List<String> aliases) {
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int MAX_ATTEMPTS_LIMIT = 10;
     public static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
@@ -29,6 +31,7 @@ public record Route(String model, List<String> deployments, RoutingStrategy stra
         Objects.requireNonNull(strategy, "strategy");
         deployments = List.copyOf(deployments);
         fallbacks = List.copyOf(fallbacks);
+        aliases = List.copyOf(aliases);
         if (deployments.isEmpty()) {
             throw new IllegalArgumentException("route " + model + ": no deployments (expected: at least one)");
         }
@@ -40,10 +43,24 @@ public record Route(String model, List<String> deployments, RoutingStrategy stra
         }
     }
 
-    /** A route with the default ejection limit. */
+    /** A route without aliases. */
+    public Route(String model, List<String> deployments, RoutingStrategy strategy, List<String> fallbacks,
+                 int maxAttempts, int maxEjectionPercent) {
+        this(model, deployments, strategy, fallbacks, maxAttempts, maxEjectionPercent, List.of());
+    }
+
+    /** A route with the default ejection limit and no aliases. */
     public Route(String model, List<String> deployments, RoutingStrategy strategy, List<String> fallbacks,
                  int maxAttempts) {
         this(model, deployments, strategy, fallbacks, maxAttempts, DEFAULT_MAX_EJECTION_PERCENT);
+    }
+
+    /** The route's name followed by its aliases: every public name it answers to. */
+    public List<String> names() {
+        List<String> names = new java.util.ArrayList<>(1 + aliases.size());
+        names.add(model);
+        names.addAll(aliases);
+        return names;
     }
 
     /** How many of {@code size} deployments open breakers may keep out of rotation: at least one. */

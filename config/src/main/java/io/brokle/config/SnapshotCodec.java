@@ -90,7 +90,7 @@ public final class SnapshotCodec {
         }
         List<Item<Route>> routes = new ArrayList<>();
         for (ConfigNode r : top.objects("routes")) {
-            r.allowOnly("model", "deployments", "strategy", "fallbacks", "maxAttempts", "maxEjectionPercent");
+            r.allowOnly("model", "aliases", "deployments", "strategy", "fallbacks", "maxAttempts", "maxEjectionPercent");
             String model = r.name("model");
             List<String> targets = r.strings("deployments");
             if (targets.isEmpty()) {
@@ -106,12 +106,13 @@ public final class SnapshotCodec {
                 }
             }
             List<String> fallbacks = r.strings("fallbacks");
+            List<String> aliases = r.strings("aliases");
             int maxAttempts = r.integer("maxAttempts", Route.DEFAULT_MAX_ATTEMPTS, 1, Route.MAX_ATTEMPTS_LIMIT);
             int maxEjectionPercent = r.integer("maxEjectionPercent", Route.DEFAULT_MAX_EJECTION_PERCENT, 0, 100);
             boolean complete = model != null && !targets.isEmpty() && !targets.contains(null) && strategy != null
-                    && !fallbacks.contains(null);
+                    && !fallbacks.contains(null) && !aliases.contains(null);
             routes.add(new Item<>(r.path(), model, targets,
-                    complete ? new Route(model, targets, strategy, fallbacks, maxAttempts, maxEjectionPercent) : null));
+                    complete ? new Route(model, targets, strategy, fallbacks, maxAttempts, maxEjectionPercent, aliases) : null));
         }
         List<Item<VirtualKey>> keys = new ArrayList<>();
         for (ConfigNode k : top.objects("keys")) {

@@ -53,7 +53,7 @@ public final class SnapshotJson {
         ArrayNode deployments = root.putArray("deployments");
         sorted(snapshot.deployments().values(), Deployment::name).forEach(d -> deployments.add(deployment(d)));
         ArrayNode routes = root.putArray("routes");
-        sorted(snapshot.routes().values(), Route::model).forEach(r -> routes.add(route(r)));
+        sorted(snapshot.distinctRoutes(), Route::model).forEach(r -> routes.add(route(r)));
         ArrayNode keys = root.putArray("keys");
         sorted(snapshot.keysByHash().values(), VirtualKey::id).forEach(k -> keys.add(key(k)));
         try {
@@ -166,6 +166,9 @@ public final class SnapshotJson {
         n.put("strategy", r.strategy().yamlName());
         r.fallbacks().forEach(n.putArray("fallbacks")::add);
         n.put("maxAttempts", r.maxAttempts());
+        n.put("maxEjectionPercent", r.maxEjectionPercent());
+        ArrayNode aliases = n.putArray("aliases");
+        r.aliases().forEach(aliases::add);
         return n;
     }
 
@@ -227,7 +230,8 @@ public final class SnapshotJson {
                 .orElseThrow(() -> new IllegalArgumentException("routes.strategy: \"" + strategyName + "\" (expected one of: "
                         + RoutingStrategy.allYamlNames() + ")"));
         return new Route(string(n, "model"), strings(n.path("deployments")), strategy, strings(n.path("fallbacks")),
-                required(n, "maxAttempts").asInt());
+                required(n, "maxAttempts").asInt(),
+                n.path("maxEjectionPercent").asInt(Route.DEFAULT_MAX_EJECTION_PERCENT), strings(n.path("aliases")));
     }
 
     private static VirtualKey readKey(JsonNode n) {

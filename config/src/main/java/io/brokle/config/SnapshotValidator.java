@@ -62,6 +62,20 @@ public final class SnapshotValidator {
             unique(models, r, "model", "route", problems);
             references(r, "deployments", "deployment", deploymentNames, problems);
         }
+        // Aliases after every route's own name, so an alias that takes a route's name is reported
+        // at the alias, wherever the route is listed.
+        for (Item<Route> r : routes) {
+            if (r.value() == null) {
+                continue;
+            }
+            List<String> aliases = r.value().aliases();
+            for (int j = 0; j < aliases.size(); j++) {
+                if (!models.add(aliases.get(j))) {
+                    problems.add(r.path() + ".aliases[" + j + "]: \"" + aliases.get(j)
+                            + "\" is already the name or an alias of a route (each public name must be unique)");
+                }
+            }
+        }
         for (Item<Route> r : routes) {
             if (r.value() != null) {
                 references(new Item<>(r.path(), r.name(), r.value().fallbacks(), r.value()), "fallbacks", "route",

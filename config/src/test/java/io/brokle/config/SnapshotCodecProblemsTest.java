@@ -192,7 +192,7 @@ class SnapshotCodecProblemsTest {
                 "providers[0].mock.latncy: unknown field (expected one of: latency, chunkDelay, chunks, chunkChars, "
                         + "embeddingDimensions)",
                 "deployments[0].wieght: unknown field (expected one of: name, provider, model, weight, price, timeouts)",
-                "routes[0].fallback: unknown field (expected one of: model, deployments, strategy, fallbacks, "
+                "routes[0].fallback: unknown field (expected one of: model, aliases, deployments, strategy, fallbacks, "
                         + "maxAttempts, maxEjectionPercent)",
                 "keys[0].model: unknown field (expected one of: id, hash, tenant, models, expiresAt, revoked)"),
                 problems);
@@ -664,5 +664,24 @@ class SnapshotCodecProblemsTest {
     void anthropicNeedsAnApiKey() {
         assertEquals(List.of("providers[0].apiKey: missing (required for kind anthropic)"),
                 Yaml.problems("providers:\n  - {name: p, kind: anthropic, baseUrl: https://api.anthropic.com}\n"));
+    }
+
+    @Test
+    void anAliasThatIsAlreadyARouteNameOrAnotherAliasIsReportedAtTheAlias() {
+        List<String> problems = Yaml.problems("""
+                providers:
+                  - {name: p, kind: openai, baseUrl: "https://api.example.com/v1"}
+                deployments:
+                  - {name: d, provider: p, model: m}
+                routes:
+                  - {model: a, deployments: [d], aliases: [b]}
+                  - {model: b, deployments: [d], aliases: [c]}
+                  - {model: x, deployments: [d], aliases: [c]}
+                """);
+
+        assertEquals(List.of(
+                "routes[0].aliases[0]: \"b\" is already the name or an alias of a route (each public name must be unique)",
+                "routes[2].aliases[0]: \"c\" is already the name or an alias of a route (each public name must be unique)"),
+                problems);
     }
 }

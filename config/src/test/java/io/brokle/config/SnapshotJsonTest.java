@@ -29,7 +29,7 @@ class SnapshotJsonTest {
                 timeouts: {total: 1m}
             routes:
               - {model: demo, deployments: [d-mock, d-openai], strategy: lowest-cost, fallbacks: [gpt], maxAttempts: 5}
-              - {model: gpt, deployments: [d-openai]}
+              - {model: gpt, deployments: [d-openai], aliases: [gpt-latest, chatgpt], maxEjectionPercent: 100}
             keys:
               - {id: k1, hash: %s, tenant: acme/chat/prod, models: [gpt, demo], expiresAt: "2027-01-01T00:00:00Z"}
               - {id: k2, hash: %s, tenant: acme/chat/prod, revoked: true}

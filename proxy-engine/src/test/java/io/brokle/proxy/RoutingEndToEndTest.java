@@ -284,6 +284,23 @@ class RoutingEndToEndTest {
         assertEquals("da", header(recovered, "x-brokle-deployment"));
     }
 
+    // 7c (model aliases)
+    @Test
+    void aRouteAnswersToItsAliasesAndListsThem() {
+        gw = TestGateway.start(config(provider("pa", a.baseUrl(), "2s", "10s"), "  - {name: da, provider: pa, model: a-model}\n",
+                route(MODEL, "[da]", ", aliases: [gpt-alias, legacy-name]")));
+
+        HttpResponse<String> answer = EndToEndSupport.post(http, gw, CHAT_PATH, TestGateway.KEY, chat("gpt-alias", PROMPT, false));
+
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(EXPECTED.content(), content(answer));
+        assertEquals("da", header(answer, "x-brokle-deployment"));
+        assertEquals("a-model", a.requests().getFirst().bodyJson().get("model").asText(),
+                "the alias is rewritten to the deployment's model like the route's own name");
+        assertEquals(List.of("gpt-alias", MODEL, "legacy-name"),
+                EndToEndSupport.modelIds(EndToEndSupport.get(http, gw, "/v1/models", TestGateway.KEY).body()));
+    }
+
     // 8 (fallback route on a context-window error)
     @Test
     void aContextLengthErrorMovesToTheFallbackRoutesDeployment() {

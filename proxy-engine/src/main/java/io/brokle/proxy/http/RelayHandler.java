@@ -162,7 +162,8 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         StringBuilder json = new StringBuilder("{\"object\":\"list\",\"data\":[");
         boolean first = true;
         for (String model : authenticated.snapshot().servableModels()) {
-            if (!authenticated.key().allows(model)) {
+            if (!authenticated.key().allows(model)
+                    && !authenticated.key().allows(authenticated.snapshot().routes().get(model).model())) {
                 continue;
             }
             json.append(first ? "" : ",").append("{\"id\":")

@@ -82,7 +82,8 @@ public final class RouteSelector {
         if (route == null) {
             return new Plan(List.of(), null, Refusal.UNKNOWN_MODEL, 0);
         }
-        if (!key.allows(model)) {
+        // A key allowed a route may call it by any of its names.
+        if (!key.allows(model) && !key.allows(route.model())) {
             return new Plan(List.of(), route, Refusal.MODEL_NOT_ALLOWED, 0);
         }
         List<Candidate> ordered = new ArrayList<>();
@@ -91,7 +92,7 @@ public final class RouteSelector {
         for (String fallback : route.fallbacks()) {
             Route r = snapshot.routes().get(fallback);
             // A fallback is another model: the key must be allowed to use it too.
-            if (r != null && key.allows(fallback)) {
+            if (r != null && (key.allows(fallback) || key.allows(r.model()))) {
                 addRoute(snapshot, r, ordered, seen);
             }
         }

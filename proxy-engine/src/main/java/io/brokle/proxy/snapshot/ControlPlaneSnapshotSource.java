@@ -241,7 +241,7 @@ public final class ControlPlaneSnapshotSource implements AutoCloseable {
         persist(snapshot);
         version = snapshot.version();
         LOG.info("environment {}: control-plane version {} applied as configuration version {} ({} routes, {} keys)",
-                settings.environmentId(), version, applied.version(), applied.routes().size(), applied.keysByHash().size());
+                settings.environmentId(), version, applied.version(), applied.distinctRoutes().size(), applied.keysByHash().size());
     }
 
     private void persist(GatewaySnapshot snapshot) {

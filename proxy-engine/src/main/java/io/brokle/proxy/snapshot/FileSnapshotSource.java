@@ -87,7 +87,7 @@ public final class FileSnapshotSource implements AutoCloseable {
             var applied = holder.apply(candidate.snapshot().withKeys(localState.localKeys(hasher)));
             metrics.configApplied(applied.version());
             log.info("{}: configuration version {} applied ({} routes, {} keys)", file, applied.version(),
-                    applied.routes().size(), applied.keysByHash().size());
+                    applied.distinctRoutes().size(), applied.keysByHash().size());
         } catch (ConfigException e) {
             metrics.configRejected();
             log.error("{}: change rejected, still serving configuration version {}. {}", file,

@@ -388,6 +388,21 @@ class RouteSelectorTest {
                 "an unknown price is never taken for the cheapest");
     }
 
+    @Test
+    void aKeyAllowedARouteMayCallItByAnyOfItsNamesButNotOtherRoutesAliases() {
+        GatewaySnapshot snapshot = GatewaySnapshot.of(1, List.of(provider("openai", true)),
+                List.of(new Deployment("d1", "openai", "m1", 1), new Deployment("d2", "openai", "m2", 1)),
+                List.of(new Route("mini", List.of("d1"), RoutingStrategy.PRIORITY, List.of(), 3, 50, List.of("small")),
+                        new Route("big", List.of("d2"), RoutingStrategy.PRIORITY, List.of(), 3, 50, List.of("large"))),
+                List.of(ONLY_MINI));
+
+        Plan byAlias = selector(NO_RANDOM).plan(snapshot, ONLY_MINI, "small");
+        assertTrue(byAlias.ok());
+        assertEquals("mini", byAlias.route().model());
+        assertEquals(List.of("d1"), names(byAlias));
+        assertEquals(Refusal.MODEL_NOT_ALLOWED, selector(NO_RANDOM).plan(snapshot, ONLY_MINI, "large").refusal());
+    }
+
     private RouteSelector selector(IntUnaryOperator random) {
         return new RouteSelector(random, health, io.brokle.config.CostCalculator.shipped(),
                 () -> java.time.LocalDate.of(2026, 11, 25));
