@@ -341,6 +341,25 @@ class GeminiEndToEndTest {
     }
 
     @Test
+    void aWaitGivenOnlyInGooglesRetryInfoParksTheDeploymentAndReachesTheClient() {
+        gemini.rateLimitNextInBodyOnly(30);
+        try (HttpClient http = EndToEndSupport.httpClient()) {
+            HttpResponse<String> limited = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    EndToEndSupport.chat("gemini", "Hi", false));
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertEquals("30", limited.headers().firstValue("retry-after").orElse(null),
+                    "the body's RetryInfo becomes the client's Retry-After");
+
+            HttpResponse<String> parked = EndToEndSupport.post(http, gw, "/v1/chat/completions", TestGateway.KEY,
+                    EndToEndSupport.chat("gemini", "Again", false));
+            assertEquals(429, parked.statusCode(), parked.body());
+            assertTrue(Integer.parseInt(parked.headers().firstValue("retry-after").orElseThrow()) >= 29,
+                    "the gateway answers for the parked deployment with the remaining wait");
+        }
+        assertEquals(1, gemini.requests().size(), "nothing reached Gemini during its wait");
+    }
+
+    @Test
     void geminiErrorsBecomeOpenAiErrors() {
         try (HttpClient http = EndToEndSupport.httpClient()) {
             gemini.rateLimitNext(7);

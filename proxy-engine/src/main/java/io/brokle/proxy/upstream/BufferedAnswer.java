@@ -105,6 +105,9 @@ final class BufferedAnswer implements AutoCloseable {
                 } else {
                     TranslatedError error = translator.error(status, head.headers(), answer);
                     status = error.status();
+                    if (error.retryAfter() != null) {
+                        relay.retryAfterFromBody(error.retryAfter());
+                    }
                     translated = error.json().getBytes(StandardCharsets.UTF_8);
                 }
                 answer.release();
@@ -139,6 +142,10 @@ final class BufferedAnswer implements AutoCloseable {
         }
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answerStatus, answer);
         AnswerHeaders.copyPassThrough(head.headers(), out.headers());
+        if (relay.bodyRetryAfter() != null && !out.headers().contains(HttpHeaderNames.RETRY_AFTER)) {
+            out.headers().set(HttpHeaderNames.RETRY_AFTER,
+                    Long.toString(Math.max(1, (relay.bodyRetryAfter().toMillis() + 999) / 1000)));
+        }
         out.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.readableBytes());
         headers.decorate(out);

@@ -84,6 +84,8 @@ public final class UpstreamRelay {
     private boolean answeredClient = true;
     private long headNanos;
     private Duration retryAfter;
+    /** A wait the provider gave only in its error body (read by the translator), for the client's {@code Retry-After}. */
+    private Duration bodyRetryAfter;
     private long startNanos;
     private long sentNanos;
     private long firstByteNanos;
@@ -430,6 +432,22 @@ public final class UpstreamRelay {
     }
 
     /** What the reported usage costs at today's (UTC) prices. */
+    /**
+     * The provider asked for a wait in its error body rather than a header: it parks the
+     * deployment like a {@code Retry-After} header would, and the client is told it.
+     */
+    void retryAfterFromBody(Duration wait) {
+        if (retryAfter == null) {
+            retryAfter = wait;
+            bodyRetryAfter = wait;
+        }
+    }
+
+    /** The body's wait when no header gave one, for the answer's {@code Retry-After}; else null. */
+    Duration bodyRetryAfter() {
+        return bodyRetryAfter;
+    }
+
     Cost cost() {
         return costs.cost(target.deployment(), target.provider(), tap.usage().tokens(), LocalDate.now(ZoneOffset.UTC));
     }

@@ -53,6 +53,10 @@ public final class GeminiUpstream implements AutoCloseable {
         record Fail(int status, String googleStatus, String message, int retryAfterSeconds) implements Script {
         }
 
+        /** 429 {@code RESOURCE_EXHAUSTED} whose wait is only in the body's {@code RetryInfo}, as Google often sends it. */
+        record RetryInfoOnly(int seconds) implements Script {
+        }
+
         record SlowFirstByte(Duration delay) implements Script {
         }
 
@@ -108,6 +112,11 @@ public final class GeminiUpstream implements AutoCloseable {
     public void rateLimitNext(int retryAfterSeconds) {
         script.add(new Script.Fail(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
                 retryAfterSeconds));
+    }
+
+    /** The next request gets 429 {@code RESOURCE_EXHAUSTED} with its wait in {@code RetryInfo} only, no header. */
+    public void rateLimitNextInBodyOnly(int retryDelaySeconds) {
+        script.add(new Script.RetryInfoOnly(retryDelaySeconds));
     }
 
     /** The next request is answered only after {@code delay} (timed on the server's event loop, nothing sleeps). */

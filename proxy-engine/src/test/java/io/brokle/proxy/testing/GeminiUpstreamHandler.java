@@ -128,6 +128,13 @@ final class GeminiUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
             error(ctx, keepAlive, fail.status(), fail.googleStatus(), fail.message(), fail.retryAfterSeconds(), null);
             return;
         }
+        if (script instanceof Script.RetryInfoOnly only) {
+            ObjectNode retryInfo = JSON.createObjectNode().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                    .put("retryDelay", only.seconds() + "s");
+            write(ctx, keepAlive, HttpResponseStatus.TOO_MANY_REQUESTS, errorBody(429, "RESOURCE_EXHAUSTED",
+                    "You exceeded your current quota.", retryInfo).toString(), 0);
+            return;
+        }
         JsonNode checked = body;
         Runnable answer = () -> answer(ctx, keepAlive, model, method, "sse".equals(firstParam(query, "alt")), checked, script);
         if (script instanceof Script.SlowFirstByte slow) {

@@ -74,6 +74,7 @@ public final class AnthropicClientAnswers implements ResponseTranslator {
     @Override
     public TranslatedError error(int status, HttpHeaders headers, ByteBuf providerBody) {
         int openAiStatus = status;
+        java.time.Duration retryAfter = null;
         String body;
         if (openAi == null) {
             body = providerBody.toString(StandardCharsets.UTF_8);
@@ -81,6 +82,7 @@ public final class AnthropicClientAnswers implements ResponseTranslator {
             TranslatedError translated = headers == null ? openAi.error(status, providerBody)
                     : openAi.error(status, headers, providerBody);
             openAiStatus = translated.status();
+            retryAfter = translated.retryAfter();
             body = translated.json();
         }
         JsonNode parsed = Json.parseOrNull(body);
@@ -88,7 +90,7 @@ public final class AnthropicClientAnswers implements ResponseTranslator {
             return new TranslatedError(502, AnthropicErrors.anthropicError("api_error",
                     "The provider answered HTTP " + status + " without an error document."));
         }
-        return AnthropicErrors.toAnthropic(openAiStatus, body);
+        return AnthropicErrors.toAnthropic(openAiStatus, body).withRetryAfter(retryAfter);
     }
 
     @Override

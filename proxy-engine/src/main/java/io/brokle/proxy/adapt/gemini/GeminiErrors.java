@@ -60,13 +60,36 @@ public final class GeminiErrors {
             case "UNAUTHENTICATED" -> new TranslatedError(401, openAiError(message, "authentication_error", "invalid_api_key"));
             case "PERMISSION_DENIED" -> new TranslatedError(403, openAiError(message, "permission_error", "permission_denied"));
             case "NOT_FOUND" -> new TranslatedError(404, openAiError(message, "invalid_request_error", "not_found"));
-            case "RESOURCE_EXHAUSTED" -> new TranslatedError(429, openAiError(message, "rate_limit_error", "rate_limit_exceeded"));
+            case "RESOURCE_EXHAUSTED" -> new TranslatedError(429, openAiError(message, "rate_limit_error", "rate_limit_exceeded"),
+                    retryDelay(error));
             case "INTERNAL", "UNKNOWN" -> new TranslatedError(500, openAiError(message, "server_error", null));
             case "UNAVAILABLE" -> new TranslatedError(503, openAiError(message, "server_error", "overloaded"));
             case "DEADLINE_EXCEEDED" -> new TranslatedError(504, openAiError(message, "timeout_error", "upstream_timeout"));
             default -> new TranslatedError(httpStatus >= 400 && httpStatus <= 599 ? httpStatus : status,
                     openAiError(message, "upstream_error", googleStatus == null ? null : googleStatus.toLowerCase(Locale.ROOT)));
         };
+    }
+
+    /**
+     * The wait of a {@code google.rpc.RetryInfo} detail ({@code "retryDelay": "30s"} or
+     * {@code "1.5s"}), which Google often sends instead of a {@code Retry-After} header; null when absent.
+     */
+    static java.time.Duration retryDelay(JsonNode error) {
+        for (JsonNode detail : error.path("details")) {
+            String type = Json.string(detail, "@type");
+            String delay = Json.string(detail, "retryDelay");
+            if (type != null && type.endsWith("google.rpc.RetryInfo") && delay != null && delay.endsWith("s")) {
+                try {
+                    double seconds = Double.parseDouble(delay.substring(0, delay.length() - 1));
+                    if (seconds >= 0 && seconds <= 86_400) {
+                        return java.time.Duration.ofMillis((long) Math.ceil(seconds * 1000));
+                    }
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /**
