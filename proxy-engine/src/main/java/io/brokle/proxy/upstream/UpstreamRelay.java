@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * hands the rest of the answer to the class that writes it: a successful
  * {@code text/event-stream} to a {@link StreamedAnswer} (events relayed as they arrive), any
  * other answer to a {@link BufferedAnswer} (collected whole, checked, written at once). It owns
- * the first-byte, idle and total timers, the failure paths, cancellation, and the
+ * one timer for the first-byte, idle and total limits, the failure paths, cancellation, and the
  * {@link RelayOutcome} it reports once, when the attempt ends.
  *
  * <p>Failure before anything reached the client is an error response in the client's format
@@ -90,9 +90,12 @@ public final class UpstreamRelay {
     private long sentNanos;
     private long firstByteNanos;
     private long lastActivityNanos;
-    private ScheduledFuture<?> firstByteTimer;
-    private ScheduledFuture<?> idleTimer;
-    private ScheduledFuture<?> totalTimer;
+    /** The one timer of the attempt; see {@link #onWatchdog}. */
+    private ScheduledFuture<?> watchdog;
+    /** When the attempt must be over, on the event loop's ticker. */
+    private long totalDeadline;
+    /** When the request was written, on the event loop's ticker; 0 before. */
+    private long sentTick;
 
     /**
      * @param body       ownership passes to the relay
@@ -123,7 +126,12 @@ public final class UpstreamRelay {
             // A retry gets what is left of the client's request, never a fresh full allowance.
             total = Math.max(0, Math.min(total, request.deadlineNanos() - startNanos));
         }
-        totalTimer = loop.schedule(this::onTotalTimeout, total, TimeUnit.NANOSECONDS);
+        totalDeadline = loop.ticker().nanoTime() + total;
+        // One timer for the three limits, first due at the earliest any could expire; it moves
+        // itself on when that limit is not yet reached (see onWatchdog).
+        long firstCheck = Math.min(total, Math.min(target.timeouts().firstByte().toNanos(),
+                target.timeouts().idle().toNanos()));
+        watchdog = loop.schedule(this::onWatchdog, firstCheck, TimeUnit.NANOSECONDS);
         Future<Channel> acquired = pool.acquire(loop, target);
         if (acquired.isDone()) {
             onAcquired(acquired);
@@ -161,6 +169,7 @@ public final class UpstreamRelay {
         }
         state = State.WAITING_HEAD;
         sentNanos = System.nanoTime();
+        sentTick = loop.ticker().nanoTime();
         upstream.writeAndFlush(out).addListener(w -> {
             if (w.isSuccess()) {
                 sent = true;
@@ -170,7 +179,6 @@ public final class UpstreamRelay {
                                 + FailureText.describe(w.cause()));
             }
         });
-        firstByteTimer = schedule(target.timeouts().firstByte(), this::onFirstByteTimeout);
     }
 
     /** Called by the upstream connection's handler; the relay owns {@code msg}. */
@@ -205,14 +213,12 @@ public final class UpstreamRelay {
             ReferenceCountUtil.release(msg);
             return;
         }
-        cancel(firstByteTimer);
         head = response;
         sent = true;
         headNanos = System.nanoTime() - startNanos;
         retryAfter = RetryAfter.parse(response.headers().get("retry-after"), response.headers().get("retry-after-ms"),
                 Instant.now());
         lastActivityNanos = loop.ticker().nanoTime();
-        idleTimer = schedule(target.timeouts().idle(), this::onIdleCheck);
         String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         boolean success = response.status().codeClass() == HttpStatusClass.SUCCESS;
         boolean sse = success && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
@@ -309,24 +315,59 @@ public final class UpstreamRelay {
         return policy.retryInstead(new AttemptFailure(status, "upstream_error", true, true, errorCode, retryAfter));
     }
 
-    private void onFirstByteTimeout() {
-        if (state == State.WAITING_HEAD || state == State.CONNECTING) {
-            failBeforeAnswer(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
-                    "Provider \"" + target.provider().name() + "\" did not answer within "
-                            + FailureText.human(target.timeouts().firstByte()) + ".");
+    /**
+     * The attempt's one timer: the total deadline, the first-byte limit (from when the request
+     * was written) and the idle limit (from the last upstream read) are checked here, and the timer
+     * moves itself to the earliest limit still ahead. A quick answer thus costs one schedule and
+     * one cancel instead of a timer per limit.
+     */
+    private void onWatchdog() {
+        watchdog = null;
+        if (state == State.DONE) {
+            return;
         }
+        long now = loop.ticker().nanoTime();
+        if (now - totalDeadline >= 0) {
+            onTotalTimeout();
+            return;
+        }
+        long next = totalDeadline;
+        switch (state) {
+            // Still connecting: the first-byte limit starts when the request is written, no earlier than now.
+            case CONNECTING -> next = earlier(next, now + target.timeouts().firstByte().toNanos());
+            case WAITING_HEAD -> {
+                long due = sentTick + target.timeouts().firstByte().toNanos();
+                if (now - due >= 0) {
+                    onFirstByteTimeout();
+                    return;
+                }
+                next = earlier(next, due);
+            }
+            case STREAMING, BUFFERING -> {
+                long due = lastActivityNanos + target.timeouts().idle().toNanos();
+                if (now - due >= 0) {
+                    onIdleTimeout();
+                    return;
+                }
+                next = earlier(next, due);
+            }
+            default -> {
+            }
+        }
+        watchdog = loop.schedule(this::onWatchdog, next - now, TimeUnit.NANOSECONDS);
     }
 
-    private void onIdleCheck() {
-        if (state != State.STREAMING && state != State.BUFFERING) {
-            return;
-        }
-        long idleNanos = target.timeouts().idle().toNanos();
-        long quietFor = loop.ticker().nanoTime() - lastActivityNanos;
-        if (quietFor < idleNanos) {
-            idleTimer = loop.schedule(this::onIdleCheck, idleNanos - quietFor, TimeUnit.NANOSECONDS);
-            return;
-        }
+    private static long earlier(long a, long b) {
+        return a - b <= 0 ? a : b;
+    }
+
+    private void onFirstByteTimeout() {
+        failBeforeAnswer(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
+                "Provider \"" + target.provider().name() + "\" did not answer within "
+                        + FailureText.human(target.timeouts().firstByte()) + ".");
+    }
+
+    private void onIdleTimeout() {
         String message = "Provider \"" + target.provider().name() + "\" sent nothing for "
                 + FailureText.human(target.timeouts().idle()) + ".";
         if (state == State.STREAMING) {
@@ -404,9 +445,10 @@ public final class UpstreamRelay {
     /** Ends the attempt: stops the timers, releases what is still held, and reports the outcome. */
     void finish(int status, String result, boolean reuseUpstream) {
         state = State.DONE;
-        cancel(firstByteTimer);
-        cancel(idleTimer);
-        cancel(totalTimer);
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
         if (body != null) {
             body.release();
             body = null;
@@ -450,15 +492,5 @@ public final class UpstreamRelay {
 
     Cost cost() {
         return costs.cost(target.deployment(), target.provider(), tap.usage().tokens(), LocalDate.now(ZoneOffset.UTC));
-    }
-
-    private ScheduledFuture<?> schedule(Duration after, Runnable task) {
-        return loop.schedule(task, after.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
     }
 }
