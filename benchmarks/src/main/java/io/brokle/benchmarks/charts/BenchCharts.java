@@ -42,6 +42,12 @@ public final class BenchCharts {
         if (!out.isDirectory() && !out.mkdirs()) {
             throw new IOException("cannot create " + out);
         }
+        File[] old = out.listFiles((dir, name) -> name.endsWith(".png"));
+        for (File f : old == null ? new File[0] : old) {
+            if (!f.delete()) {
+                throw new IOException("cannot replace " + f);
+            }
+        }
         BenchCharts charts = new BenchCharts(new ObjectMapper().readTree(new File(args[0])), out);
         for (String f : charts.drawAll()) {
             System.out.println(f);

@@ -206,6 +206,9 @@ final class Chart {
 
     static String format(double v) {
         double a = Math.abs(v);
+        if (a == 0) {
+            return "0";
+        }
         if (a >= 100_000) {
             return String.format(Locale.ROOT, "%.0fk", v / 1000);
         }
