@@ -212,7 +212,7 @@ final class Chart {
         if (a >= 100_000) {
             return String.format(Locale.ROOT, "%.0fk", v / 1000);
         }
-        if (a >= 1000) {
+        if (a >= 1000 || (a >= 10 && v == Math.rint(v))) {
             return String.format(Locale.ROOT, "%.0f", v);
         }
         if (a >= 10) {
