@@ -310,7 +310,7 @@ def markdown_runs(doc):
     if ol:
         lines += ["", f"**Open loop: {ol['rate']} req/s over {ol['connections']} connections for {ol['duration_s']} s "
                       "(OpenLoopLoad; latency from each request's due time)**", "",
-                  "| path | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req |",
+                  "| path | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | CPU µs/req (proxy; direct: the mock) |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for path in PATHS:
             if path in ol:
