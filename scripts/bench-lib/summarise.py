@@ -151,6 +151,28 @@ def accounting(work, name, requests):
     return {"clk_tck": clk, "wall_s": round(wall, 3) if wall else None, "processes": out}
 
 
+def gc_pauses(work):
+    """Stop-the-world pauses of each JVM over the whole bench, from its -Xlog:gc file; the full
+    collections that the streams part asks for (jcmd GC.run: "Diagnostic Command") are left out."""
+    out = {}
+    for name in ("gateway", "mock"):
+        path = os.path.join(work, f"gc-{name}.log")
+        if not os.path.exists(path):
+            continue
+        pauses = []
+        with open(path) as f:
+            for line in f:
+                if "System.gc()" in line or "Diagnostic Command" in line:
+                    continue
+                m = re.search(r"\[([0-9.]+)s\].*Pause .* ([0-9.]+)ms\s*$", line)
+                if m:
+                    pauses.append((float(m.group(2)), float(m.group(1))))
+        longest = max(pauses) if pauses else (0.0, None)
+        out[name] = {"pauses": len(pauses), "total_ms": round(sum(p for p, _ in pauses), 1),
+                     "max_ms": round(longest[0], 1), "max_at_uptime_s": longest[1]}
+    return out
+
+
 def pct(d, key):
     v = (d or {}).get(key)
     return v if isinstance(v, (int, float)) else None
@@ -332,6 +354,10 @@ def markdown_runs(doc):
                 cells += [fmt_num(r["rps"], 0) if r else "-",
                           fmt_num(ms(r["latency_us"]["p99"])) if r else "-"]
             lines.append(f"| {c} | " + " | ".join(cells) + " |")
+    if doc.get("gc"):
+        lines += ["", "**GC pauses over the whole bench** (`-Xlog:gc`): " + "; ".join(
+            f"{name}: {g['pauses']} pauses, {g['total_ms']:,.0f} ms in all, the longest {g['max_ms']:,.1f} ms"
+            for name, g in doc["gc"].items())]
     sh = doc.get("streams_held")
     if sh:
         lines += ["", f"**Streams held open ({sh['streams']} asked, slow mock: one chunk every "
@@ -475,6 +501,9 @@ def main():
                                 connections=params["open_loop"]["connections"], **open_loop)
     if streams:
         doc["streams_held"] = dict(streams=params["streams"]["streams"], **streams)
+    gc = gc_pauses(work)
+    if gc:
+        doc["gc"] = gc
 
     errors = []
     for mode, label in MODES:
