@@ -77,10 +77,11 @@ class OpenLoopLoadTest {
                 Duration.ofSeconds(5), 1).run();
         assertEquals(12L, r.get("requests_due"));
         assertEquals(12L, r.get("ok"), r::toString);
-        long service = ((Number) ((Map<String, Object>) r.get("service_time_us")).get("max")).longValue();
+        long service = ((Number) ((Map<String, Object>) r.get("service_time_us")).get("p50")).longValue();
         long corrected = ((Number) ((Map<String, Object>) r.get("latency_us")).get("max")).longValue();
-        assertTrue(service >= 60_000 && service < 300_000, "service time " + service);
-        // The last request was due at 275 ms and answered after 12 x 60 ms: about 445 ms late.
-        assertTrue(corrected > 3 * service, "corrected " + corrected + " us vs service " + service + " us");
+        assertTrue(service >= 60_000, "service time " + service);
+        // The last request was due at 275 ms and answered after 12 x 60 ms or more: at least 445 ms late.
+        assertTrue(corrected >= 445_000 && corrected > 3 * service,
+                "corrected " + corrected + " us vs service p50 " + service + " us");
     }
 }
