@@ -59,6 +59,9 @@ public final class RouteSelector {
     /** What {@link RoutingStrategy#LOWEST_COST} compares: a million tokens in and a million out. */
     static final TokenUsage REFERENCE_USAGE = TokenUsage.of(1_000_000, 1_000_000);
 
+    private static final int MAX_PRICED_DEPLOYMENTS = 10_000;
+
+    private final java.util.Map<Deployment, ReferenceCost> referenceCosts = new java.util.concurrent.ConcurrentHashMap<>();
     private final IntUnaryOperator random;
     private final DeploymentHealth health;
     private final CostCalculator costs;
@@ -155,9 +158,27 @@ public final class RouteSelector {
         };
     }
 
-    /** The reference request's cost on {@code d}, or {@code null} when it has no price (sorted last, never as free). */
+    /**
+     * The reference request's cost on {@code d}, or {@code null} when it has no price (sorted last,
+     * never as free). Priced once per deployment and day: a deployment is an immutable value, so a
+     * reload that changes its price is a new key.
+     */
     private BigDecimal referenceCost(GatewaySnapshot snapshot, Deployment d) {
-        return costs.cost(d, snapshot.providers().get(d.provider()), REFERENCE_USAGE, today.get()).usd();
+        LocalDate day = today.get();
+        Provider provider = snapshot.providers().get(d.provider());
+        ReferenceCost known = referenceCosts.get(d);
+        if (known != null && known.day().equals(day) && known.provider() == provider) {
+            return known.usd();
+        }
+        if (referenceCosts.size() > MAX_PRICED_DEPLOYMENTS) {
+            referenceCosts.clear(); // deployments of old snapshots; the current ones are priced again
+        }
+        BigDecimal usd = costs.cost(d, provider, REFERENCE_USAGE, day).usd();
+        referenceCosts.put(d, new ReferenceCost(day, provider, usd));
+        return usd;
+    }
+
+    private record ReferenceCost(LocalDate day, Provider provider, BigDecimal usd) {
     }
 
     private static List<Deployment> sorted(List<Deployment> usable, Comparator<Deployment> by) {
