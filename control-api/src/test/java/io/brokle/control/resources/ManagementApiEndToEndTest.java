@@ -3,6 +3,11 @@ package io.brokle.control.resources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.brokle.config.ServerSettings;
 import io.brokle.control.testing.ManagementApi;
 import io.brokle.control.testing.ManagementApi.Reply;
@@ -29,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The issue's end-to-end path, all through the management API with a real HTTP client: sign up,
  * create an organization, project, environment, a mock provider, a deployment, a route and a
- * virtual key; a proxy node fed by the control plane serves a chat completion with that key;
- * revoking the key through the API makes the proxy refuse it within a second.
+ * virtual key; a proxy node fed by the control plane serves a chat completion with that key to
+ * the official OpenAI SDK; revoking the key through the API makes the proxy refuse it within a
+ * second.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ManagementApiEndToEndTest {
@@ -87,14 +93,20 @@ class ManagementApiEndToEndTest {
         // Made while the proxy runs: it reaches the proxy the way its revocation will.
         Reply key = created(API.post(env + "/keys", token, Map.of("name", "app", "allowed_models", List.of("demo"))));
         String secret = key.json().get("secret").asText();
+        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + proxy.server().port() + "/v1")
+                .apiKey(secret).maxRetries(0).build();
+        ChatCompletionCreateParams hello = ChatCompletionCreateParams.builder().model("demo").addUserMessage("Hello!").build();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        HttpResponse<String> answer = chat(secret);
-        while (answer.statusCode() == 401 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            answer = chat(secret);
+        while (chat(secret).statusCode() == 401 && System.nanoTime() < deadline) {
+            Thread.sleep(5); // until the snapshot with the new key reaches the proxy
         }
-        assertEquals(200, answer.statusCode(), answer.body());
-        assertTrue(answer.body().contains("\"chat.completion\""), answer.body());
+        try {
+            ChatCompletion completion = sdk.chat().completions().create(hello).validate();
+            assertEquals("assistant", completion.choices().get(0).message()._role().asString().orElseThrow());
+            assertTrue(completion.choices().get(0).message().content().orElseThrow().length() > 0);
+        } finally {
+            sdk.close();
+        }
 
         long revokedAt = System.nanoTime();
         Reply revoked = API.post(env + "/keys/" + key.json().get("id").asText() + "/revoke", token, null);
@@ -108,6 +120,15 @@ class ManagementApiEndToEndTest {
 
         assertEquals(401, refused.statusCode(), "still accepted " + took / 1_000_000 + " ms after the revocation");
         assertTrue(refused.body().contains("\"revoked_api_key\""), refused.body());
+        OpenAIClient refusedSdk = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + proxy.server().port() + "/v1")
+                .apiKey(secret).maxRetries(0).build();
+        try {
+            UnauthorizedException e = org.junit.jupiter.api.Assertions.assertThrows(UnauthorizedException.class,
+                    () -> refusedSdk.chat().completions().create(hello));
+            assertEquals(401, e.statusCode());
+        } finally {
+            refusedSdk.close();
+        }
         assertTrue(took < Duration.ofSeconds(1).toNanos(), took / 1_000_000 + " ms");
         String audit = API.get("/api/v1/orgs/acme/audit?target_type=virtual_key", token).body();
         assertTrue(audit.contains("virtual_key.revoke") && audit.contains("virtual_key.create"), audit);
