@@ -197,9 +197,14 @@ class ConfigurationRoleMatrixTest {
         long versions = snapshotVersions();
 
         Reply reply = API.send(endpoint.method(), endpoint.url("matrix", ids), TOKENS.get("owner"), endpoint.body());
+        Map<String, String> unknown = Map.of("key", java.util.UUID.randomUUID().toString(),
+                "provider", java.util.UUID.randomUUID().toString(), "deployment", "nothing", "route", "nothing");
+        Reply missing = API.send(endpoint.method(), endpoint.url("matrix", unknown), TOKENS.get("owner"), endpoint.body());
 
         assertEquals(404, reply.status(), reply.toString());
         assertTrue(reply.error().endsWith("not found in chat/dev"), reply.error());
+        String item = endpoint.path().replaceAll(".*\\{(\\w+)}.*", "$1");
+        assertEquals(missing.body().replace(unknown.get(item), ids.get(item)), reply.body(), "the same answer as for nothing");
         assertEquals(audit, API.count("audit_log"));
         assertEquals(versions, snapshotVersions());
     }
