@@ -22,10 +22,65 @@ public final class ConfigRequests {
                             Instant expiresAt) implements StrictRequest {
     }
 
-    /** Changes a key's name, models, metadata, tags or expiry; a key's secret never changes (rotate it). */
+    /**
+     * Changes a key's name, models, metadata, tags or expiry; a key's secret never changes (rotate
+     * it). Absent fields keep their value; {@code "expires_at": null} removes the expiry (a class,
+     * not a record, to tell an explicit null from an absent field).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record UpdateKey(String name, List<String> allowedModels, Map<String, String> metadata, List<String> tags,
-                            Instant expiresAt) implements StrictRequest {
+    public static final class UpdateKey implements StrictRequest {
+        private String name;
+        private List<String> allowedModels;
+        private Map<String, String> metadata;
+        private List<String> tags;
+        private Instant expiresAt;
+        private boolean expiresAtGiven;
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public void setAllowedModels(List<String> allowedModels) {
+            this.allowedModels = allowedModels;
+        }
+
+        public void setMetadata(Map<String, String> metadata) {
+            this.metadata = metadata;
+        }
+
+        public void setTags(List<String> tags) {
+            this.tags = tags;
+        }
+
+        public void setExpiresAt(Instant expiresAt) {
+            this.expiresAt = expiresAt;
+            this.expiresAtGiven = true;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public List<String> allowedModels() {
+            return allowedModels;
+        }
+
+        public Map<String, String> metadata() {
+            return metadata;
+        }
+
+        public List<String> tags() {
+            return tags;
+        }
+
+        /** Whether the body holds {@code expires_at}, null included. */
+        public boolean expiresAtGiven() {
+            return expiresAtGiven;
+        }
+
+        public Instant expiresAt() {
+            return expiresAt;
+        }
     }
 
     /** How long the old key keeps working after a rotation: 0 (default) to 2,592,000 seconds (30 days). */

@@ -87,7 +87,7 @@ public final class KeyResource {
                 body.allowedModels() != null ? body.allowedModels() : current.allowedModels(),
                 body.metadata() != null ? body.metadata() : current.metadata(),
                 body.tags() != null ? body.tags() : current.tags(),
-                body.expiresAt() != null ? body.expiresAt() : current.expiresAt());
+                body.expiresAtGiven() ? body.expiresAt() : current.expiresAt());
         KeyView updated = scopes.change(scope, "virtual_key.update", "virtual_key", h -> {
             KeyView k = keys().update(scope.actor(), current.id(), spec);
             return new Outcome<>(k, k.id(), KeyJson.of(current, null), KeyJson.of(k, null));

@@ -89,12 +89,18 @@ class ConfigurationResourceTest {
         assertEquals("[\"demo\"]", patched.json().get("allowed_models").toString(), "absent fields keep their value");
         assertEquals("search", patched.json().at("/metadata/team").asText());
         assertTrue(audit("virtual_key.update").contains("ci-2"));
+        Reply expiring = ok(API.patch(base + "/keys/" + id, owner, Map.of("expires_at", "2027-01-01T00:00:00Z")), 200);
+        assertEquals("2027-01-01T00:00:00Z", expiring.json().get("expires_at").asText());
+        assertEquals("2027-01-01T00:00:00Z", ok(API.patch(base + "/keys/" + id, owner, Map.of("name", "ci-3")), 200)
+                .json().get("expires_at").asText(), "absent: kept");
+        assertTrue(ok(API.patch(base + "/keys/" + id, owner, "{\"expires_at\":null}"), 200).json().get("expires_at").isNull(),
+                "null: removed");
 
         String rotatedSecret;
         Reply rotated = ok(API.post(base + "/keys/" + id + "/rotate", owner, Map.of("grace_seconds", 3600)), 201);
         rotatedSecret = rotated.json().get("secret").asText();
         assertNotEquals(secret, rotatedSecret);
-        assertEquals("ci-2", rotated.json().get("name").asText());
+        assertEquals("ci-3", rotated.json().get("name").asText());
         JsonNode old = ok(API.get(base + "/keys/" + id, owner), 200).json();
         assertEquals(rotated.json().get("id").asText(), old.get("replaced_by").asText());
         assertEquals(Instant.parse(old.get("rotated_at").asText()).plusSeconds(3600), Instant.parse(old.get("expires_at").asText()));
