@@ -209,6 +209,30 @@ class ConfigurationRoleMatrixTest {
         assertEquals(versions, snapshotVersions());
     }
 
+    @org.junit.jupiter.api.Test
+    void developersManageKeysAndAdminsManageProvidersDeploymentsAndRoutes() {
+        String developer = TOKENS.get("developer");
+        String admin = TOKENS.get("admin");
+        String e = "/api/v1/orgs/matrix" + ENV;
+        String key = check(API.post(e + "/keys", developer, Map.of("name", "dev-key", "allowed_models", List.of("demo"))),
+                201).json().get("id").asText();
+        check(API.patch(e + "/keys/" + key, developer, Map.of("tags", List.of("dev"))), 200);
+        String next = check(API.post(e + "/keys/" + key + "/rotate", developer, Map.of("grace_seconds", 0)), 201)
+                .json().get("id").asText();
+        check(API.post(e + "/keys/" + next + "/revoke", developer, null), 200);
+
+        String provider = check(API.post(e + "/providers", admin, Map.of("name", "admin-mock", "kind", "mock")), 201)
+                .json().get("id").asText();
+        check(API.patch(e + "/providers/" + provider, admin, Map.of("enabled", true)), 200);
+        check(API.post(e + "/deployments", admin, Map.of("name", "d-admin", "provider", "admin-mock", "model", "m")), 201);
+        check(API.patch(e + "/deployments/d-admin", admin, Map.of("weight", 5)), 200);
+        check(API.post(e + "/routes", admin, Map.of("model", "r-admin", "deployments", List.of("d-admin"))), 201);
+        check(API.patch(e + "/routes/r-admin", admin, Map.of("strategy", "priority")), 200);
+        check(API.delete(e + "/routes/r-admin", admin), 204);
+        check(API.delete(e + "/deployments/d-admin", admin), 204);
+        check(API.delete(e + "/providers/" + provider, admin), 204);
+    }
+
     @ParameterizedTest(name = "no token: 401 for {0}")
     @MethodSource("endpoints")
     void anonymousCallersGet401(Endpoint endpoint) {
