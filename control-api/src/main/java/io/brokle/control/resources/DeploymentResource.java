@@ -62,7 +62,7 @@ public final class DeploymentResource {
         if (body.name() != null && find(scope, body.name()).isPresent()) {
             throw ApiException.conflict("name", "name: a deployment named " + body.name() + " exists in this environment");
         }
-        Deployment created = scopes.change(scope, "deployment.create", "deployment", h -> {
+        Deployment created = scopes.change(scope, "deployment.create", "deployment", () -> {
             Deployment d = routes.putDeployment(scope.actor(), scope.environmentId(), spec);
             return new Outcome<>(d, d.name(), null, DeploymentJson.of(d));
         });
@@ -95,7 +95,7 @@ public final class DeploymentResource {
                 body.weight() != null ? body.weight() : current.weight(),
                 body.price() != null ? price(body.price()) : current.price(),
                 body.timeouts() != null ? ProviderResource.timeouts(body.timeouts()) : current.timeouts());
-        Deployment updated = scopes.change(scope, "deployment.update", "deployment", h -> {
+        Deployment updated = scopes.change(scope, "deployment.update", "deployment", () -> {
             Deployment d = routes.putDeployment(scope.actor(), scope.environmentId(), spec);
             return new Outcome<>(d, d.name(), DeploymentJson.of(current), DeploymentJson.of(d));
         });
@@ -115,7 +115,7 @@ public final class DeploymentResource {
             throw ApiException.conflict(null, "deployment " + name + " is used by routes " + String.join(", ", users)
                     + ": change or delete them first");
         }
-        scopes.change(scope, "deployment.delete", "deployment", h -> {
+        scopes.change(scope, "deployment.delete", "deployment", () -> {
             routes.deleteDeployment(scope.actor(), scope.environmentId(), name);
             return new Outcome<>(null, name, DeploymentJson.of(current), null);
         });

@@ -14,8 +14,7 @@ import io.brokle.control.service.TenancyService;
 import io.brokle.control.snapshot.InvalidChangeException;
 import java.util.NoSuchElementException;
 import java.util.UUID;
-import java.util.function.Function;
-import org.jdbi.v3.core.Handle;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -69,9 +68,10 @@ final class EnvironmentScope {
      * or neither does. Service errors become API errors: {@link InvalidChangeException} 400 naming
      * the field (snake_case), {@link NoSuchElementException} 404, {@link IllegalStateException} 409.
      */
-    <T> T change(Scope scope, String action, String targetType, Function<Handle, Outcome<T>> change) {
+    <T> T change(Scope scope, String action, String targetType, Supplier<Outcome<T>> change) {
         return translated(() -> jdbi.inTransaction(h -> {
-            Outcome<T> outcome = change.apply(h);
+            // The service's own transaction on this thread's handle joins this one (Jdbi reuses it).
+            Outcome<T> outcome = change.get();
             auditLog.record(h, AuditChange.by(Actor.user(scope.access().caller()), action, targetType, outcome.targetId())
                     .in(scope.access().organizationId(), scope.project().id(), scope.environmentId())
                     .before(outcome.before()).after(outcome.after()));
@@ -79,7 +79,7 @@ final class EnvironmentScope {
         }));
     }
 
-    static <T> T translated(java.util.function.Supplier<T> call) {
+    static <T> T translated(Supplier<T> call) {
         try {
             return call.get();
         } catch (InvalidChangeException e) {

@@ -61,7 +61,7 @@ public final class KeyResource {
         Scope scope = scopes.require(caller, org, project, env, Permission.MANAGE_KEYS);
         Validation.body(body);
         KeySpec spec = new KeySpec(body.name(), body.allowedModels(), body.metadata(), body.tags(), body.expiresAt());
-        CreatedKey created = scopes.change(scope, "virtual_key.create", "virtual_key", h -> {
+        CreatedKey created = scopes.change(scope, "virtual_key.create", "virtual_key", () -> {
             CreatedKey k = keys().create(scope.actor(), scope.environmentId(), spec);
             return new Outcome<>(k, k.key().id(), null, KeyJson.of(k.key(), null));
         });
@@ -88,7 +88,7 @@ public final class KeyResource {
                 body.metadata() != null ? body.metadata() : current.metadata(),
                 body.tags() != null ? body.tags() : current.tags(),
                 body.expiresAtGiven() ? body.expiresAt() : current.expiresAt());
-        KeyView updated = scopes.change(scope, "virtual_key.update", "virtual_key", h -> {
+        KeyView updated = scopes.change(scope, "virtual_key.update", "virtual_key", () -> {
             KeyView k = keys().update(scope.actor(), current.id(), spec);
             return new Outcome<>(k, k.id(), KeyJson.of(current, null), KeyJson.of(k, null));
         });
@@ -104,7 +104,7 @@ public final class KeyResource {
         if (current.revokedAt() != null) {
             return KeyJson.of(current, null); // already revoked: nothing changes, nothing is recorded
         }
-        KeyView revoked = scopes.change(scope, "virtual_key.revoke", "virtual_key", h -> {
+        KeyView revoked = scopes.change(scope, "virtual_key.revoke", "virtual_key", () -> {
             KeyView k = keys().revoke(scope.actor(), current.id());
             return new Outcome<>(k, k.id(), KeyJson.of(current, null), KeyJson.of(k, null));
         });
@@ -122,7 +122,7 @@ public final class KeyResource {
             throw ApiException.badRequest("grace_seconds", "grace_seconds: " + seconds + " (expected: 0 to "
                     + KeyService.MAX_GRACE.toSeconds() + ", 30 days)");
         }
-        CreatedKey rotated = scopes.change(scope, "virtual_key.rotate", "virtual_key", h -> {
+        CreatedKey rotated = scopes.change(scope, "virtual_key.rotate", "virtual_key", () -> {
             CreatedKey k = keys().rotate(scope.actor(), current.id(), Duration.ofSeconds(seconds));
             KeyView old = keys().get(current.id()).orElseThrow();
             return new Outcome<>(k, current.id(), KeyJson.of(current, null), KeyJson.of(old, null));

@@ -65,7 +65,7 @@ public final class ProviderResource {
                 body.apiVersion(), body.enabled() == null || body.enabled(), timeouts(body.timeouts()), null,
                 body.priceFamily());
         requireFreeName(scope, body.name(), null);
-        ProviderView created = scopes.change(scope, "provider.create", "provider", h -> {
+        ProviderView created = scopes.change(scope, "provider.create", "provider", () -> {
             ProviderView p = providers.create(scope.actor(), scope.environmentId(), spec);
             return new Outcome<>(p, p.id(), null, ProviderJson.of(p));
         });
@@ -99,7 +99,7 @@ public final class ProviderResource {
                 body.timeouts() != null ? timeouts(body.timeouts()) : current.timeouts(), current.mock(),
                 body.priceFamily() != null ? body.priceFamily() : current.priceFamily());
         requireFreeName(scope, name, current.id());
-        ProviderView updated = scopes.change(scope, "provider.update", "provider", h -> {
+        ProviderView updated = scopes.change(scope, "provider.update", "provider", () -> {
             ProviderView p = providers.update(scope.actor(), current.id(), spec);
             return new Outcome<>(p, p.id(), ProviderJson.of(current), ProviderJson.of(p));
         });
@@ -118,7 +118,7 @@ public final class ProviderResource {
             throw ApiException.conflict(null, "provider " + current.name() + " is used by deployments "
                     + String.join(", ", users) + ": delete or move them first");
         }
-        scopes.change(scope, "provider.delete", "provider", h -> {
+        scopes.change(scope, "provider.delete", "provider", () -> {
             providers.delete(scope.actor(), current.id());
             return new Outcome<>(null, current.id(), ProviderJson.of(current), null);
         });

@@ -64,7 +64,7 @@ public final class RouteResource {
         if (body.model() != null && find(scope, body.model()).isPresent()) {
             throw ApiException.conflict("model", "model: a route for " + body.model() + " exists in this environment");
         }
-        Route created = scopes.change(scope, "route.create", "route", h -> {
+        Route created = scopes.change(scope, "route.create", "route", () -> {
             Route r = routes.putRoute(scope.actor(), scope.environmentId(), spec);
             return new Outcome<>(r, r.model(), null, RouteJson.of(r));
         });
@@ -95,7 +95,7 @@ public final class RouteResource {
                 body.strategy() != null ? body.strategy() : current.strategy().yamlName(),
                 body.fallbacks() != null ? body.fallbacks() : current.fallbacks(),
                 body.maxAttempts() != null ? body.maxAttempts() : current.maxAttempts());
-        Route updated = scopes.change(scope, "route.update", "route", h -> {
+        Route updated = scopes.change(scope, "route.update", "route", () -> {
             Route r = routes.putRoute(scope.actor(), scope.environmentId(), spec);
             return new Outcome<>(r, r.model(), RouteJson.of(current), RouteJson.of(r));
         });
@@ -120,7 +120,7 @@ public final class RouteResource {
             throw ApiException.conflict(null, "route " + model + " is used by " + String.join(", ", users)
                     + ": change them first");
         }
-        scopes.change(scope, "route.delete", "route", h -> {
+        scopes.change(scope, "route.delete", "route", () -> {
             routes.deleteRoute(scope.actor(), scope.environmentId(), model);
             return new Outcome<>(null, model, RouteJson.of(current), null);
         });
