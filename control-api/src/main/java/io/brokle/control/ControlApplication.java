@@ -126,8 +126,9 @@ public final class ControlApplication extends Application<ControlConfiguration> 
                 DB_HEALTH_CHECK, MIGRATIONS_HEALTH_CHECK));
         ManagementServices management = registerManagementApi(configuration, environment, jdbi);
         runSnapshots(configuration, environment, jdbi);
-        // Resources for keys, providers and routes are registered here, with management.authorizer(),
-        // management.auditLog() and management.tenancy(), over services().
+        // Virtual keys, providers, deployments and routes under .../environments/{env}/.
+        io.brokle.control.resources.ConfigurationResources.create(management.authorizer(), management.tenancy(),
+                management.auditLog(), services).forEach(environment.jersey()::register);
     }
 
     /**

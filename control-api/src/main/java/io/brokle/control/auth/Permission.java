@@ -11,7 +11,11 @@ public enum Permission {
     READ_ORGANIZATION(Role.VIEWER),
     /** See virtual keys (never their secrets), providers (never their credentials) and routes. */
     READ_CONFIGURATION(Role.VIEWER),
-    /** Create and revoke virtual keys, within the caller's own scope. */
+    /**
+     * Create, change, revoke and rotate virtual keys, within the caller's own scope: a key
+     * belongs to one environment of the caller's organization, may be limited to that
+     * environment's routes only, and carries no role, so it never reaches further than its maker.
+     */
     MANAGE_KEYS(Role.DEVELOPER),
     /** Rename the organization. */
     MANAGE_ORGANIZATION(Role.ADMIN),

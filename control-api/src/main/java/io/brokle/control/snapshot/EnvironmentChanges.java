@@ -29,18 +29,17 @@ public final class EnvironmentChanges {
         this.clock = clock;
     }
 
-    private record Committed<T>(T result, long version) {
-    }
-
     /**
-     * Runs {@code change} for {@code environmentId} as described above.
+     * Runs {@code change} for {@code environmentId} as described above. Called inside a
+     * transaction of the same thread (a resource writing the change's audit row with it), it
+     * joins that transaction, and the version is published when that one commits.
      *
      * @return what {@code change} returned
      * @throws NoSuchElementException  when the environment does not exist
      * @throws InvalidChangeException  when the environment's snapshot would not validate
      */
     public <T> T apply(UUID environmentId, Function<Handle, T> change) {
-        Committed<T> committed = jdbi.inTransaction(h -> {
+        return jdbi.inTransaction(h -> {
             // Locks the environment's version row first, so concurrent changes to one environment
             // validate one after the other, each seeing the one before.
             long version = bump(h, environmentId);
@@ -50,10 +49,9 @@ public final class EnvironmentChanges {
             } catch (ConfigException e) {
                 throw new InvalidChangeException(e.problems());
             }
-            return new Committed<>(result, version);
+            h.afterCommit(() -> publisher.published(environmentId, version));
+            return result;
         });
-        publisher.published(environmentId, committed.version());
-        return committed.result();
     }
 
     private long bump(Handle h, UUID environmentId) {

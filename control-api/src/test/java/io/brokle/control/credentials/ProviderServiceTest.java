@@ -98,7 +98,8 @@ class ProviderServiceTest {
         InvalidChangeException kind = assertThrows(InvalidChangeException.class, () -> f.services.providers().create(
                 f.user, f.environment, new ProviderSpec("bad name!", "martian", null, null, null, true, null, null, "nope")));
         assertEquals(3, kind.problems().size(), kind.problems().toString());
-        assertTrue(kind.problems().get(1).startsWith("kind: \"martian\" (expected one of: " + io.brokle.config.ProviderKind.allYamlNames()));
+        assertTrue(kind.problems().get(1).startsWith("kind: \"martian\" (expected one of: "
+                + io.brokle.config.ProviderKind.allYamlNames() + ")"), kind.problems().get(1));
         InvalidChangeException mock = assertThrows(InvalidChangeException.class, () -> f.services.providers().create(
                 f.user, f.environment, new ProviderSpec("m", "mock", null, "sk-1", null, true, null, null, null)));
         assertEquals(List.of("credential: not used by kind mock (leave it empty)"), mock.problems());
