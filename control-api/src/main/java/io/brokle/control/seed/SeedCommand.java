@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.util.Objects;
 import net.sourceforge.argparse4j.inf.Namespace;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
  * {@code seed [file]}: loads the development data set ({@link SeedData}) into the configured
@@ -62,7 +64,9 @@ public final class SeedCommand extends ConfiguredCommand<ControlConfiguration> {
         }
         ManagedDataSource dataSource = configuration.getDatabase().build(bootstrap.getMetricRegistry(), "seed");
         try {
-            Jdbi jdbi = Jdbi.create(dataSource);
+            Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+            // As in the server: statement errors must not carry bound values (hashes, emails).
+            jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
             new Migrator(jdbi, ClasspathMigrations.shipped(), clock).up(Migrator.ALL, step ->
                     out.println("migration " + step.migration().label() + " applied"));
             CredentialCipher cipher = configuration.getMasterKeys() == null || configuration.getMasterKeys().isBlank()
