@@ -1,5 +1,6 @@
 package io.brokle.control.health;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
@@ -10,9 +11,11 @@ import java.util.List;
  * here (proxies report their own on their {@code /metrics}).
  *
  * @param source    {@code embedded-proxy}, or {@code none}
+ * @param note      why nothing is known (with {@code none} only)
  * @param providers by provider name, in name order
  */
-public record ProviderHealth(String status, String source, String note, List<Entry> providers) {
+public record ProviderHealth(String status, String source, @JsonInclude(JsonInclude.Include.NON_NULL) String note,
+                             List<Entry> providers) {
     public static final String OK = "ok";
     /** Some provider has a breaker open: requests to it fail over or are refused until it recovers. */
     public static final String DEGRADED = "degraded";
