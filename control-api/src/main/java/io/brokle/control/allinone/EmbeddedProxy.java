@@ -70,7 +70,9 @@ public final class EmbeddedProxy implements Managed, ProviderHealth.Source {
         TenantPath tenant = config.tenant();
         firstStart = FirstStart.setUp(data, config.getAdminEmail(), tenant).orElse(null);
         UUID env = findEnvironment(tenant).orElseThrow(() -> new IllegalStateException("allInOne.environment: "
-                + tenant + " does not exist in this database (create it, or name an existing one)"));
+                + tenant + " does not exist in this database, which has accounts already (it is made only on a first"
+                + " start, on an empty database): name an existing environment, e.g. BROKLE_ENVIRONMENT=acme/chat/dev"
+                + " after `seed`, or create it through the management API"));
         environmentId = env;
         // Listen first, then build: a change committed in between is applied by the listener.
         services.publisher().onPublished((changed, version) -> {

@@ -224,6 +224,26 @@ class AllInOneTest {
     }
 
     @Test
+    void aDatabaseWithAccountsButNotTheServedEnvironmentStopsTheStartSayingWhatToDo() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        start(console);
+        services().jdbi().useHandle(h -> h.execute("update environments set name = 'renamed'"));
+        app.after();
+        app = null;
+
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> start(new ByteArrayOutputStream()));
+
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof IllegalStateException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().contains("allInOne.environment: local/default/dev does not exist in this database"),
+                cause.getMessage());
+        assertTrue(cause.getMessage().contains("BROKLE_ENVIRONMENT="), cause.getMessage());
+    }
+
+    @Test
     void cacheHealthSaysTheCachesAreInProcess() throws Exception {
         start(new ByteArrayOutputStream());
         HttpResponse<String> response = api("GET", "/health/cache", null);
