@@ -44,9 +44,8 @@ public final class AllInOne {
                 new PasswordHasher(configuration.getAuth().passwordParameters(), random),
                 new AuditLog(environment.getObjectMapper(), clock), clock, random);
         EmbeddedProxy proxy = new EmbeddedProxy(configuration.getAllInOne(), jdbi, services,
-                services.keyService().hasher(), data);
+                services.keyService().hasher(), data, console, databaseName(configuration.getDatabase().getUrl()));
         environment.lifecycle().manage(proxy);
-        String database = databaseName(configuration.getDatabase().getUrl());
         environment.lifecycle().addServerLifecycleListener(server -> {
             int port = -1;
             for (Connector c : server.getConnectors()) {
@@ -55,7 +54,7 @@ public final class AllInOne {
                     break;
                 }
             }
-            proxy.printBanner(console, port, database);
+            proxy.printBanner(port);
         });
         return proxy;
     }

@@ -54,21 +54,30 @@ public final class EmbeddedProxy implements Managed, ProviderHealth.Source {
     private volatile SnapshotHolder holder;
     private volatile GatewayMetrics metrics;
     private volatile ProxyServer server;
-    private volatile FirstStart.Credentials firstStart;
+    private volatile String devKeyForBanner;
+    private final PrintStream console;
+    private final String database;
 
+    /**
+     * @param console  where the first start's credentials and the banner are printed
+     * @param database what to delete to start over, as the banner names it
+     */
     public EmbeddedProxy(AllInOneConfiguration config, Jdbi jdbi, ControlServices services, KeyHasher hasher,
-                         DevelopmentData data) {
+                         DevelopmentData data, PrintStream console, String database) {
         this.config = config;
         this.jdbi = jdbi;
         this.services = services;
         this.hasher = hasher;
         this.data = data;
+        this.console = console;
+        this.database = database;
     }
 
     @Override
     public void start() throws Exception {
         TenantPath tenant = config.tenant();
-        firstStart = FirstStart.setUp(data, config.getAdminEmail(), tenant).orElse(null);
+        // Shown at once: should a port turn out to be taken, they are not lost with the failed start.
+        FirstStart.setUp(data, config.getAdminEmail(), tenant).ifPresent(this::printCredentials);
         UUID env = findEnvironment(tenant).orElseThrow(() -> new IllegalStateException("allInOne.environment: "
                 + tenant + " does not exist in this database, which has accounts already (it is made only on a first"
                 + " start, on an empty database): name an existing environment, e.g. BROKLE_ENVIRONMENT=acme/chat/dev"
@@ -133,45 +142,39 @@ public final class EmbeddedProxy implements Managed, ProviderHealth.Source {
     }
 
     /**
-     * Prints where things are, and on the first start the administrator's password and the
-     * development key, once: they are forgotten here after this call and never logged.
+     * Prints the first start's administrator password and development key, once: they are not
+     * logged and not kept (except the key, until {@link #printBanner} has used it).
      */
-    public void printBanner(PrintStream out, int controlPort, String database) {
+    private void printCredentials(FirstStart.Credentials shown) {
+        String n = System.lineSeparator();
+        console.print("Brokle all-in-one, first start: created an administrator and a development key for "
+                + shown.environment() + "." + n
+                + "They are shown ONCE and stored only as hashes; copy them now." + n
+                + "  admin email:    " + shown.email() + n
+                + "  admin password: " + shown.password() + n
+                + "  dev key:        " + shown.devKey() + n
+                + "Lost them? Log in to the management API as an owner or admin and make a new key, or stop Brokle," + n
+                + "delete " + database + " (everything in it is lost) and start again for new ones." + n + n);
+        console.flush();
+        devKeyForBanner = shown.devKey();
+    }
+
+    /** Prints where things are, once the management API's port is open. */
+    public void printBanner(int controlPort) {
+        String n = System.lineSeparator();
         String base = "http://" + server.address().getHostString() + ":" + server.port();
-        String api = "http://" + config.getHost() + ":" + controlPort + "/api/v1";
-        GatewaySnapshot current = holder.current();
-        List<String> models = current.servableModels();
-        StringBuilder b = new StringBuilder();
-        b.append("Brokle all-in-one: gateway on ").append(base).append(" serving ").append(config.tenant())
-                .append(", management API on ").append(api).append(System.lineSeparator());
-        b.append("  models: ").append(models.isEmpty() ? "(none enabled)" : String.join(", ", models))
-                .append(System.lineSeparator());
-        FirstStart.Credentials shown = firstStart;
-        firstStart = null;
-        String keyRef = "<your key>";
-        if (shown != null) {
-            b.append(System.lineSeparator())
-                    .append("First start: created an administrator and a development key. They are shown ONCE and")
-                    .append(System.lineSeparator())
-                    .append("stored only as hashes; copy them now.").append(System.lineSeparator())
-                    .append("  admin email:    ").append(shown.email()).append(System.lineSeparator())
-                    .append("  admin password: ").append(shown.password()).append(System.lineSeparator())
-                    .append("  dev key:        ").append(shown.devKey()).append(System.lineSeparator())
-                    .append("Lost them? Log in and make a new key (POST ").append(api)
-                    .append("/auth/login, then the keys API), or stop Brokle, delete ").append(database)
-                    .append(System.lineSeparator())
-                    .append("(everything in it is lost) and start again for new ones.").append(System.lineSeparator());
-            keyRef = shown.devKey();
-        }
+        List<String> models = holder.current().servableModels();
+        String keyRef = devKeyForBanner == null ? "<your key>" : devKeyForBanner;
+        devKeyForBanner = null;
         String model = models.contains("demo") ? "demo" : models.isEmpty() ? "<model>" : models.get(0);
-        b.append(System.lineSeparator()).append("Try it:").append(System.lineSeparator())
-                .append("  curl ").append(base).append("/v1/chat/completions -H \"Authorization: Bearer ")
-                .append(keyRef).append("\" \\").append(System.lineSeparator())
-                .append("    -H 'Content-Type: application/json' -d '{\"model\":\"").append(model)
-                .append("\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'")
-                .append(System.lineSeparator());
-        out.print(b);
-        out.flush();
+        console.print("Brokle all-in-one: gateway on " + base + " serving " + config.tenant() + ", management API on http://"
+                + config.getHost() + ":" + controlPort + "/api/v1" + n
+                + "  models: " + (models.isEmpty() ? "(none enabled)" : String.join(", ", models)) + n + n
+                + "Try it:" + n
+                + "  curl " + base + "/v1/chat/completions -H \"Authorization: Bearer " + keyRef + "\" \\" + n
+                + "    -H 'Content-Type: application/json' -d '{\"model\":\"" + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'" + n);
+        console.flush();
     }
 
     @Override
