@@ -117,6 +117,7 @@ public final class ControlApplication extends Application<ControlConfiguration> 
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new DbCommand());
         bootstrap.addCommand(new io.brokle.control.seed.SeedCommand());
+        bootstrap.addCommand(new io.brokle.control.cli.ResetPasswordCommand());
     }
 
     @Override

@@ -153,8 +153,8 @@ public final class EmbeddedProxy implements Managed, ProviderHealth.Source {
                 + "  admin email:    " + shown.email() + n
                 + "  admin password: " + shown.password() + n
                 + "  dev key:        " + shown.devKey() + n
-                + "Lost them? Log in to the management API as an owner or admin and make a new key, or stop Brokle," + n
-                + "delete " + database + " (everything in it is lost) and start again for new ones." + n + n);
+                + "Lost them? With Brokle stopped, `scripts/run reset-password " + shown.email() + "` prints a new" + n
+                + "password (then log in and make a new key); or delete " + database + " to start over." + n + n);
         console.flush();
         devKeyForBanner = shown.devKey();
     }

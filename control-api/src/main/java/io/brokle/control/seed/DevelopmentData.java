@@ -69,6 +69,11 @@ public final class DevelopmentData {
 
     /** A random password of 20 letters and digits (about 117 bits), easy to copy. */
     public String newPassword() {
+        return newPassword(random);
+    }
+
+    /** A random password of 20 letters and digits (about 117 bits), easy to copy. */
+    public static String newPassword(SecureRandom random) {
         StringBuilder out = new StringBuilder(20);
         for (int i = 0; i < 20; i++) {
             out.append(PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length())));
