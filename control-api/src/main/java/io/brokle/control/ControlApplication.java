@@ -1,7 +1,11 @@
 package io.brokle.control;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.brokle.control.allinone.AllInOne;
+import io.brokle.control.allinone.EmbeddedProxy;
 import io.brokle.control.api.ApiException;
+import io.brokle.control.health.CacheHealthCheck;
+import io.brokle.control.resources.ExtraHealthResource;
 import io.brokle.control.api.StrictRequest;
 import io.brokle.control.audit.AuditLog;
 import io.brokle.control.auth.AccessTokens;
@@ -74,10 +78,13 @@ public final class ControlApplication extends Application<ControlConfiguration> 
     /** The name of the database health check that {@link JdbiFactory} registers. */
     public static final String DB_HEALTH_CHECK = "db";
     public static final String MIGRATIONS_HEALTH_CHECK = "migrations";
+    public static final String CACHE_HEALTH_CHECK = "cache";
 
     private volatile ControlServices services;
 
     private final Clock clock;
+    private final java.io.PrintStream console;
+    private volatile EmbeddedProxy embeddedProxy;
 
     public ControlApplication() {
         this(Clock.systemUTC());
@@ -85,7 +92,13 @@ public final class ControlApplication extends Application<ControlConfiguration> 
 
     /** @param clock the time of tokens, sessions, lockouts and audit rows (tests pass a fake one) */
     public ControlApplication(Clock clock) {
+        this(clock, System.out);
+    }
+
+    /** @param console where the all-in-one mode prints its banner and, once, the first start's credentials */
+    public ControlApplication(Clock clock, java.io.PrintStream console) {
         this.clock = clock;
+        this.console = console;
     }
 
     public static void main(String[] args) throws Exception {
@@ -103,13 +116,15 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new DbCommand());
+        bootstrap.addCommand(new io.brokle.control.seed.SeedCommand());
+        bootstrap.addCommand(new io.brokle.control.cli.ResetPasswordCommand());
     }
 
     @Override
     public void run(ControlConfiguration configuration, Environment environment) {
         Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), DB_HEALTH_CHECK);
         Migrator migrator = new Migrator(jdbi, ClasspathMigrations.shipped(), Clock.systemUTC());
-        if (configuration.isMigrateOnStart()) {
+        if (configuration.isMigrateOnStart() || configuration.getAllInOne() != null) {
             // Managed objects start in order after the pool and before the ports open; a dirty or
             // failing schema stops the start with its reason.
             environment.lifecycle().manage(new Managed() {
@@ -129,6 +144,7 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         // Virtual keys, providers, deployments and routes under .../environments/{env}/.
         io.brokle.control.resources.ConfigurationResources.create(management.authorizer(), management.tenancy(),
                 management.auditLog(), services).forEach(environment.jersey()::register);
+        runAllInOneAndHealth(configuration, environment, jdbi);
     }
 
     /**
@@ -218,6 +234,8 @@ public final class ControlApplication extends Application<ControlConfiguration> 
                         ? configuration.getMasterKeys() : null)
                 : CredentialCipher.fromEnvironment(System::getenv);
         String pepper = orEnvironment(configuration.getKeyPepper(), ControlConfiguration.KEY_PEPPER_VARIABLE);
+        pepper = pepper == null && configuration.getAllInOne() != null
+                ? AllInOne.keyPepper(configuration.getAllInOne()) : pepper;
         ControlServices created = ControlServices.create(jdbi, pepper, cipher, clock);
         String redisUrl = orEnvironment(configuration.getRedisUrl(), ControlConfiguration.REDIS_URL_VARIABLE);
         if (redisUrl != null) {
@@ -261,6 +279,26 @@ public final class ControlApplication extends Application<ControlConfiguration> 
                     ControlConfiguration.NODE_TOKEN_VARIABLE);
         }
         services = created;
+    }
+
+    /**
+     * The all-in-one mode's embedded proxy (when {@code allInOne} is set) and the
+     * {@code /health/cache} and {@code /health/providers} checks.
+     */
+    private void runAllInOneAndHealth(ControlConfiguration configuration, Environment environment, Jdbi jdbi) {
+        EmbeddedProxy proxy = configuration.getAllInOne() == null ? null
+                : AllInOne.register(configuration, environment, jdbi, services, clock, console);
+        String redisUrl = orEnvironment(configuration.getRedisUrl(), ControlConfiguration.REDIS_URL_VARIABLE);
+        CacheHealthCheck cache = redisUrl == null ? CacheHealthCheck.inProcess()
+                : CacheHealthCheck.redis(URI.create(redisUrl), java.time.Duration.ofSeconds(1));
+        environment.healthChecks().register(CACHE_HEALTH_CHECK, cache);
+        environment.jersey().register(new ExtraHealthResource(cache, proxy));
+        embeddedProxy = proxy;
+    }
+
+    /** The all-in-one mode's proxy; null in the control plane alone or before {@link #run}. */
+    public EmbeddedProxy embeddedProxy() {
+        return embeddedProxy;
     }
 
     private static String orEnvironment(String configured, String variable) {

@@ -52,6 +52,9 @@ public final class ControlConfiguration extends Configuration {
     private String redisUrl;
     private String redisChannel;
 
+    @Valid
+    private io.brokle.control.allinone.AllInOneConfiguration allInOne;
+
     public ControlConfiguration() {
         DefaultServerFactory server = new DefaultServerFactory();
         server.setApplicationConnectors(List.of(loopback(DEFAULT_PORT)));
@@ -158,6 +161,20 @@ public final class ControlConfiguration extends Configuration {
     @JsonProperty("redisChannel")
     public void setRedisChannel(String redisChannel) {
         this.redisChannel = redisChannel;
+    }
+
+    /**
+     * When set, the proxy runs in this JVM too, serving one environment (the all-in-one mode;
+     * {@code config/all-in-one.yml}); null (the default) for the control plane alone.
+     */
+    @JsonProperty("allInOne")
+    public io.brokle.control.allinone.AllInOneConfiguration getAllInOne() {
+        return allInOne;
+    }
+
+    @JsonProperty("allInOne")
+    public void setAllInOne(io.brokle.control.allinone.AllInOneConfiguration allInOne) {
+        this.allInOne = allInOne;
     }
 
     private static DataSourceFactory embeddedDatabase() {

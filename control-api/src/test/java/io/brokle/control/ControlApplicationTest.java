@@ -58,8 +58,28 @@ class ControlApplicationTest {
         HttpResponse<String> response = get(APP.getLocalPort(), "/health");
 
         assertEquals(200, response.statusCode());
-        assertEquals(Map.of("status", "ok", "checks", Map.of("db", "ok", "migrations", "ok", "deadlocks", "ok")),
+        assertEquals(Map.of("status", "ok", "checks", Map.of("db", "ok", "migrations", "ok", "deadlocks", "ok", "cache", "ok")),
                 json(response));
+    }
+
+    @Test
+    void healthCacheNamesTheInProcessLayer() throws Exception {
+        HttpResponse<String> response = get(APP.getLocalPort(), "/health/cache");
+
+        assertEquals(200, response.statusCode());
+        assertEquals(Map.of("status", "ok", "layer", "in-process", "checks", Map.of("cache", "ok")), json(response));
+    }
+
+    @Test
+    void healthProvidersSaysNoneAreKnownWithoutAnEmbeddedProxy() throws Exception {
+        HttpResponse<String> response = get(APP.getLocalPort(), "/health/providers");
+
+        assertEquals(200, response.statusCode());
+        Map<?, ?> body = json(response);
+        assertEquals("ok", body.get("status"));
+        assertEquals("none", body.get("source"));
+        assertEquals(java.util.List.of(), body.get("providers"));
+        assertTrue(String.valueOf(body.get("note")).contains("no proxy runs in this process"), body.toString());
     }
 
     @Test

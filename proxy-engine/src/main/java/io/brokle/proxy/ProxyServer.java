@@ -50,6 +50,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("brokle-clients", GlobalEventExecutor.INSTANCE);
     private final Transport transport;
     private Channel serverChannel;
+    private DeploymentHealth health;
 
     private ProxyServer(ServerSettings settings, GatewayState state, Transport transport, int workerThreads) {
         this.settings = settings;
@@ -79,7 +80,7 @@ public final class ProxyServer implements AutoCloseable {
         holder.onApply(mocks::prepare);
         state.metrics().configApplied(holder.current().version());
         UpstreamPool pool = new UpstreamPool(transport, 64 * 1024, UpstreamPool.DEFAULT_MAX_IDLE);
-        DeploymentHealth health = new DeploymentHealth(System::nanoTime);
+        health = new DeploymentHealth(System::nanoTime);
         CostCalculator costs = CostCalculator.shipped();
         RouteSelector routes = new RouteSelector(n -> ThreadLocalRandom.current().nextInt(n), health, costs,
                 () -> LocalDate.now(ZoneOffset.UTC));
@@ -110,6 +111,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public String transportName() {
         return transport.name();
+    }
+
+    /** Each deployment's breaker, cool-down and latency, as the router sees them. */
+    public DeploymentHealth deploymentHealth() {
+        return health;
     }
 
     public GatewayState state() {

@@ -1,8 +1,8 @@
 package io.brokle.control.cli;
 
 /** A command refused to go on (bad arguments, not confirmed); its message is printed as it is. */
-final class CommandException extends RuntimeException {
-    CommandException(String message) {
+public final class CommandException extends RuntimeException {
+    public CommandException(String message) {
         super(message);
     }
 }

@@ -67,6 +67,11 @@ public final class KeyService {
         this.clock = changes.clock();
     }
 
+    /** The hasher keys are stored under; an all-in-one proxy verifies keys with this same one. */
+    public KeyHasher hasher() {
+        return hasher;
+    }
+
     /** Creates a key in {@code environmentId}; the result holds the secret, shown once. */
     public CreatedKey create(UUID actor, UUID environmentId, KeySpec spec) {
         Instant now = now();

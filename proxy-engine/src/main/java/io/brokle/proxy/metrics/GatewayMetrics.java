@@ -26,6 +26,14 @@ public final class GatewayMetrics {
     private final AtomicLong activeRequests = new AtomicLong();
     private final AtomicLong configVersion = new AtomicLong();
     private final Map<String, String> help = new ConcurrentHashMap<>();
+    private final Map<String, ProviderCounts> providers = new ConcurrentHashMap<>();
+
+    /** Per provider: attempts with a verdict, failures, and the wall-clock millis of the last success (0: none). */
+    private static final class ProviderCounts {
+        final LongAdder attempts = new LongAdder();
+        final LongAdder failures = new LongAdder();
+        final AtomicLong lastSuccessMillis = new AtomicLong();
+    }
 
     public GatewayMetrics() {
         help.put("brokle_requests_total", "Requests answered, by endpoint, model and HTTP status.");
@@ -86,6 +94,26 @@ public final class GatewayMetrics {
     public void attempt(String provider, String deployment, String result) {
         count("brokle_upstream_attempts_total{provider=\"" + escape(provider) + "\",deployment=\"" + escape(deployment)
                 + "\",result=\"" + result + "\"}", 1);
+        if (!result.equals("client_closed")) {
+            ProviderCounts p = providers.computeIfAbsent(provider, k -> new ProviderCounts());
+            p.attempts.increment();
+            if (result.equals("ok")) {
+                p.lastSuccessMillis.set(System.currentTimeMillis());
+            } else {
+                p.failures.increment();
+            }
+        }
+    }
+
+    /** What this proxy has seen of each provider it has called, by provider name. */
+    public Map<String, ProviderActivity> providerActivity() {
+        Map<String, ProviderActivity> out = new TreeMap<>();
+        providers.forEach((name, p) -> {
+            long last = p.lastSuccessMillis.get();
+            out.put(name, new ProviderActivity(p.attempts.sum(), p.failures.sum(),
+                    last == 0 ? null : java.time.Instant.ofEpochMilli(last)));
+        });
+        return out;
     }
 
     public void upstreamLatency(String provider, long nanos) {

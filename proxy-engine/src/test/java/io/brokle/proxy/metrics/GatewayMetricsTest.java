@@ -20,6 +20,29 @@ class GatewayMetricsTest {
     private final GatewayMetrics metrics = new GatewayMetrics();
 
     @Test
+    void providerActivityCountsVerdictsFailuresAndTheLastSuccess() {
+        long before = System.currentTimeMillis();
+        metrics.attempt("openai", "gpt", "retried");
+        metrics.attempt("openai", "gpt", "upstream_timeout");
+        metrics.attempt("openai", "gpt-backup", "ok");
+        metrics.attempt("openai", "gpt", "client_closed"); // the client left: no verdict on the provider
+        metrics.attempt("anthropic", "claude", "upstream_error");
+
+        Map<String, ProviderActivity> activity = metrics.providerActivity();
+
+        assertEquals(List.of("anthropic", "openai"), List.copyOf(activity.keySet()));
+        ProviderActivity openai = activity.get("openai");
+        assertEquals(3, openai.attempts());
+        assertEquals(2, openai.failures());
+        assertEquals(2.0 / 3, openai.errorRate(), 1e-9);
+        assertTrue(openai.lastSuccess().toEpochMilli() >= before);
+        ProviderActivity anthropic = activity.get("anthropic");
+        assertEquals(1.0, anthropic.errorRate());
+        assertEquals(null, anthropic.lastSuccess());
+        assertEquals(0.0, new ProviderActivity(0, 0, null).errorRate());
+    }
+
+    @Test
     void aFreshRegistryRendersTheGaugesWithHelpAndType() {
         Exposition e = Exposition.parse(metrics.render());
 
