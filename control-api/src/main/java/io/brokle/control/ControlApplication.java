@@ -118,6 +118,7 @@ public final class ControlApplication extends Application<ControlConfiguration> 
         bootstrap.addCommand(new DbCommand());
         bootstrap.addCommand(new io.brokle.control.seed.SeedCommand());
         bootstrap.addCommand(new io.brokle.control.cli.ResetPasswordCommand());
+        bootstrap.addCommand(new io.brokle.control.cli.ReencryptCredentialsCommand());
     }
 
     @Override

@@ -102,10 +102,17 @@ class MessagesErrorsTest {
 
     @Test
     void aBodyOverTheLimitIs413RequestTooLarge() {
-        String huge = MessagesSupport.message("gpt-test", "x".repeat(1024 * 1024 + 10), false);
-        HttpResponse<String> r = post(TestGateway.KEY, huge);
-        assertEquals(413, r.statusCode());
-        assertAnthropicError(r.body(), "request_too_large");
+        // Only the head is sent: the gateway answers from Content-Length and closes, so a client
+        // still writing the body could see the connection reset before it reads the answer.
+        try (RawHttpSupport c = RawHttpSupport.connect(gw.port())) {
+            c.write("POST " + MessagesSupport.PATH + " HTTP/1.1\r\nHost: gw\r\nx-api-key: " + TestGateway.KEY + "\r\n"
+                    + "anthropic-version: " + MessagesSupport.VERSION + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (2 * 1024 * 1024) + "\r\n\r\n");
+            RawHttpSupport.Response r = c.readResponse();
+            assertEquals(413, r.status());
+            assertAnthropicError(r.text(), "request_too_large");
+        }
+        assertEquals(0, up.requestCount());
     }
 
     @Test
