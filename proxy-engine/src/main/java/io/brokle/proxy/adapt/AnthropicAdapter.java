@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.brokle.config.Deployment;
 import io.brokle.config.Provider;
 import io.brokle.proxy.http.Endpoint;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.anthropic.AnthropicErrors;
 import io.brokle.proxy.adapt.anthropic.AnthropicStreamToOpenAi;
@@ -14,12 +13,8 @@ import io.brokle.proxy.adapt.anthropic.ReplyOptions;
 import io.brokle.proxy.adapt.anthropic.TranslatedRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +24,6 @@ import java.util.Map;
  * back in OpenAI's format through the translators of {@code adapt.anthropic}.
  */
 final class AnthropicAdapter implements ProviderAdapter {
-    private static final ObjectMapper JSON = Json.MAPPER;
     private static final OpenAiToAnthropicRequest REQUESTS = new OpenAiToAnthropicRequest();
 
     @Override
@@ -40,27 +34,13 @@ final class AnthropicAdapter implements ProviderAdapter {
                     + endpoint.path() + ".", null);
         }
         String upstreamModel = deployment.model();
-        JsonNode request;
-        try (InputStream in = new ByteBufInputStream(clientBody.duplicate())) {
-            request = JSON.readTree(in);
-        } catch (IOException e) {
-            throw new TranslationException("The request body is not valid JSON.", null);
-        }
-        if (!(request instanceof ObjectNode object)) {
-            throw new TranslationException("The request body must be a JSON object.", null);
-        }
+        ObjectNode object = AdapterSupport.readRequest(clientBody);
         object.put("model", upstreamModel);
         TranslatedRequest translated = REQUESTS.translate(object);
         // Usage is always asked for, so that tokens and cost are known; the relay hides the
         // usage chunk from clients that did not ask for it.
         ReplyOptions reply = new ReplyOptions(translated.reply().jsonResponseTool(), true);
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(translated.body());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode a JSON tree", e);
-        }
-        ByteBuf body = alloc.buffer(bytes.length).writeBytes(bytes);
+        ByteBuf body = AdapterSupport.encode(translated.body(), alloc);
         List<Map.Entry<String, String>> headers = List.of(Map.entry("x-api-key", provider.apiKey()),
                 Map.entry("anthropic-version", provider.apiVersion() != null ? provider.apiVersion()
                         : Provider.DEFAULT_ANTHROPIC_VERSION));
@@ -82,17 +62,8 @@ final class AnthropicAdapter implements ProviderAdapter {
 
         @Override
         public byte[] answer(ByteBuf providerBody) throws TranslationException {
-            JsonNode message;
-            try (InputStream in = new ByteBufInputStream(providerBody.duplicate())) {
-                message = JSON.readTree(in);
-            } catch (IOException e) {
-                throw TranslationException.badUpstream("The provider's answer is not valid JSON.");
-            }
-            try {
-                return JSON.writeValueAsBytes(AnthropicToOpenAiResponse.translate(message, reply, created));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot encode a JSON tree", e);
-            }
+            JsonNode message = AdapterSupport.readAnswer(providerBody);
+            return AdapterSupport.encode(AnthropicToOpenAiResponse.translate(message, reply, created));
         }
 
         @Override
@@ -105,27 +76,13 @@ final class AnthropicAdapter implements ProviderAdapter {
             if (stream == null) {
                 stream = new AnthropicStreamToOpenAi(reply, created);
             }
-            String name = null;
-            StringBuilder data = new StringBuilder();
-            for (String line : providerEvent.toString(StandardCharsets.UTF_8).split("\r?\n")) {
-                if (line.startsWith("event:")) {
-                    name = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).trim());
-                }
-            }
-            if (data.isEmpty() || doneSent || stream.failed()) {
+            AdapterSupport.SseEvent sse = AdapterSupport.SseEvent.parse(providerEvent);
+            if (sse.data().isEmpty() || doneSent || stream.failed()) {
                 return List.of();
             }
-            List<String> out = new ArrayList<>();
-            for (String chunk : stream.feed(name, data.toString())) {
-                out.add("data: " + chunk + "\n\n");
-            }
-            if (stream.completed() && !doneSent) {
-                doneSent = true;
-                out.add("data: [DONE]\n\n");
-            }
-            return out;
+            List<String> chunks = stream.feed(sse.name(), sse.data());
+            doneSent = stream.completed();
+            return AdapterSupport.dataEvents(chunks, doneSent);
         }
 
         @Override
