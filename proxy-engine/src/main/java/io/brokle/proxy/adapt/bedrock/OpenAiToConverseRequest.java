@@ -1,9 +1,17 @@
 package io.brokle.proxy.adapt.bedrock;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.copyNumber;
+import static io.brokle.proxy.adapt.OpenAiParameters.emptyObjectSchema;
+import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseSeveralChoices;
+import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiParameters;
 import io.brokle.proxy.adapt.TranslationException;
 import io.brokle.proxy.adapt.anthropic.OpenAiToAnthropicRequest;
 import io.brokle.proxy.adapt.anthropic.ReplyOptions;
@@ -165,14 +173,7 @@ public final class OpenAiToConverseRequest {
 
     /** Whether the request asks for a stream ({@code converse-stream}); checked by {@link #translate}. */
     public static boolean stream(JsonNode request) throws TranslationException {
-        JsonNode stream = request.get("stream");
-        if (stream == null || stream.isNull()) {
-            return false;
-        }
-        if (!stream.isBoolean()) {
-            throw new TranslationException("stream must be a boolean", "stream");
-        }
-        return stream.booleanValue();
+        return OpenAiParameters.stream(request);
     }
 
     /** Whether {@code modelId} is an Anthropic Claude model (also through an inference profile, us.anthropic...). */
@@ -181,28 +182,9 @@ public final class OpenAiToConverseRequest {
     }
 
     private static void refuseUnsupported(JsonNode request) throws TranslationException {
-        JsonNode n = request.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.intValue() == 1)) {
-            throw new TranslationException("n must be 1 for Bedrock models (one choice per request)", "n");
-        }
-        if (Json.present(request, "audio")) {
-            throw new TranslationException("audio output is not supported by Bedrock's Converse API", "audio");
-        }
-        JsonNode modalities = request.get("modalities");
-        if (modalities != null && modalities.isArray()) {
-            for (JsonNode modality : modalities) {
-                if (!"text".equals(modality.asText())) {
-                    throw new TranslationException("only the text modality is supported by Bedrock's Converse API",
-                            "modalities");
-                }
-            }
-        }
-        for (String legacy : new String[] {"functions", "function_call"}) {
-            if (Json.present(request, legacy)) {
-                throw new TranslationException(legacy + " (legacy function calling) is not supported: use tools "
-                        + "and tool_choice", legacy);
-            }
-        }
+        refuseSeveralChoices(request, "n must be 1 for Bedrock models (one choice per request)");
+        refuseNonTextAndLegacyFunctions(request, "audio output is not supported by Bedrock's Converse API",
+                "only the text modality is supported by Bedrock's Converse API");
     }
 
     private static ArrayNode tools(JsonNode openAiTools, Set<String> dropped) throws TranslationException {
@@ -292,21 +274,7 @@ public final class OpenAiToConverseRequest {
         return budget;
     }
 
-    private static Integer maxTokens(JsonNode request) throws TranslationException {
-        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
-            JsonNode value = request.get(field);
-            if (value == null || value.isNull()) {
-                continue;
-            }
-            if (!value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > Integer.MAX_VALUE) {
-                throw new TranslationException(field + " must be a positive integer", field);
-            }
-            return value.intValue();
-        }
-        return null;
-    }
-
-    /** The forced tool of a JSON {@code response_format}, or null for none or {@code text}. */
+        /** The forced tool of a JSON {@code response_format}, or null for none or {@code text}. */
     private static ObjectNode responseFormatTool(JsonNode format) throws TranslationException {
         if (format == null || format.isNull()) {
             return null;
@@ -349,42 +317,4 @@ public final class OpenAiToConverseRequest {
         return tool;
     }
 
-    private static ArrayNode stopSequences(JsonNode stop) throws TranslationException {
-        if (stop == null || stop.isNull()) {
-            return null;
-        }
-        ArrayNode out = Json.array();
-        if (stop.isTextual()) {
-            return out.add(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw new TranslationException("stop must be a string or an array of strings", "stop");
-        }
-        for (JsonNode sequence : stop) {
-            if (!sequence.isTextual()) {
-                throw new TranslationException("stop must be a string or an array of strings", "stop");
             }
-            out.add(sequence.textValue());
-        }
-        return out.isEmpty() ? null : out;
-    }
-
-    private static void copyNumber(JsonNode request, String field, ObjectNode out, String as)
-            throws TranslationException {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            return;
-        }
-        if (!value.isNumber()) {
-            throw new TranslationException(field + " must be a number", field);
-        }
-        out.set(as, value);
-    }
-
-    private static ObjectNode emptyObjectSchema() {
-        ObjectNode schema = Json.object();
-        schema.put("type", "object");
-        schema.putObject("properties");
-        return schema;
-    }
-}

@@ -1,5 +1,13 @@
 package io.brokle.proxy.adapt.cohere;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.copyNumber;
+import static io.brokle.proxy.adapt.OpenAiParameters.hasEffect;
+import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseSeveralChoices;
+import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
+import static io.brokle.proxy.adapt.OpenAiParameters.stream;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -123,28 +131,9 @@ public final class OpenAiToCohereChat {
         if (model == null || !model.isTextual()) {
             throw new TranslationException("model must be a string", "model");
         }
-        JsonNode n = request.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.intValue() == 1)) {
-            throw new TranslationException("n must be 1 for Cohere models (one choice per request)", "n");
-        }
-        if (Json.present(request, "audio")) {
-            throw new TranslationException("audio output is not supported by Cohere models", "audio");
-        }
-        JsonNode modalities = request.get("modalities");
-        if (modalities != null && modalities.isArray()) {
-            for (JsonNode modality : modalities) {
-                if (!"text".equals(modality.asText())) {
-                    throw new TranslationException("only the text modality is supported by Cohere models",
-                            "modalities");
-                }
-            }
-        }
-        for (String legacy : new String[] {"functions", "function_call"}) {
-            if (Json.present(request, legacy)) {
-                throw new TranslationException(legacy + " (legacy function calling) is not supported: use tools "
-                        + "and tool_choice", legacy);
-            }
-        }
+        refuseSeveralChoices(request, "n must be 1 for Cohere models (one choice per request)");
+        refuseNonTextAndLegacyFunctions(request, "audio output is not supported by Cohere models",
+                "only the text modality is supported by Cohere models");
     }
 
     private static void noteDropped(JsonNode request, Set<String> dropped) {
@@ -160,9 +149,7 @@ public final class OpenAiToCohereChat {
             if (HANDLED.contains(field) || COHERE_FIELDS.contains(field)) {
                 return;
             }
-            boolean noEffect = value.isNull() || (value.isBoolean() && !value.booleanValue())
-                    || (value.isNumber() && value.doubleValue() == 0);
-            if (!noEffect) {
+            if (hasEffect(value)) {
                 dropped.add(field);
             }
         });
@@ -247,33 +234,7 @@ public final class OpenAiToCohereChat {
         }
     }
 
-    private static Integer maxTokens(JsonNode request) throws TranslationException {
-        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
-            JsonNode value = request.get(field);
-            if (value == null || value.isNull()) {
-                continue;
-            }
-            if (!value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > Integer.MAX_VALUE) {
-                throw new TranslationException(field + " must be a positive integer", field);
-            }
-            return value.intValue();
-        }
-        return null;
-    }
-
-    private static void copyNumber(JsonNode request, String field, ObjectNode out, String cohereField)
-            throws TranslationException {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            return;
-        }
-        if (!value.isNumber()) {
-            throw new TranslationException(field + " must be a number", field);
-        }
-        out.set(cohereField, value);
-    }
-
-    private static void clamped(JsonNode request, String field, String cohereField, double min, double max,
+            private static void clamped(JsonNode request, String field, String cohereField, double min, double max,
                                 ObjectNode out, Set<String> dropped) throws TranslationException {
         JsonNode value = request.get(field);
         if (value == null || value.isNull()) {
@@ -291,27 +252,7 @@ public final class OpenAiToCohereChat {
         }
     }
 
-    private static ArrayNode stopSequences(JsonNode stop) throws TranslationException {
-        if (stop == null || stop.isNull()) {
-            return null;
-        }
-        ArrayNode out = Json.array();
-        if (stop.isTextual()) {
-            return out.add(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw new TranslationException("stop must be a string or an array of strings", "stop");
-        }
-        for (JsonNode sequence : stop) {
-            if (!sequence.isTextual()) {
-                throw new TranslationException("stop must be a string or an array of strings", "stop");
-            }
-            out.add(sequence.textValue());
-        }
-        return out.isEmpty() ? null : out;
-    }
-
-    private static ObjectNode responseFormat(JsonNode format) throws TranslationException {
+        private static ObjectNode responseFormat(JsonNode format) throws TranslationException {
         if (format == null || format.isNull()) {
             return null;
         }
@@ -369,14 +310,4 @@ public final class OpenAiToCohereChat {
         out.set("thinking", thinking);
     }
 
-    private static boolean stream(JsonNode request) throws TranslationException {
-        JsonNode stream = request.get("stream");
-        if (stream == null || stream.isNull()) {
-            return false;
-        }
-        if (!stream.isBoolean()) {
-            throw new TranslationException("stream must be a boolean", "stream");
-        }
-        return stream.booleanValue();
     }
-}

@@ -1,5 +1,12 @@
 package io.brokle.proxy.adapt.gemini;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.copyNumber;
+import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
+import static io.brokle.proxy.adapt.OpenAiParameters.noteDropped;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
+import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
+import static io.brokle.proxy.adapt.OpenAiParameters.stream;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -76,7 +83,7 @@ public final class OpenAiToGeminiRequest {
         }
         refuseUnsupported(request);
         Set<String> dropped = new LinkedHashSet<>();
-        noteDropped(request, dropped);
+        noteDropped(request, HANDLED, dropped);
 
         OpenAiMessagesToGemini messages = new OpenAiMessagesToGemini(dropped);
         messages.translate(request.get("messages"));
@@ -131,40 +138,11 @@ public final class OpenAiToGeminiRequest {
     }
 
     private static void refuseUnsupported(JsonNode request) throws TranslationException {
-        if (Json.present(request, "audio")) {
-            throw new TranslationException("audio output is not supported for Gemini models through the gateway", "audio");
-        }
-        JsonNode modalities = request.get("modalities");
-        if (modalities != null && modalities.isArray()) {
-            for (JsonNode modality : modalities) {
-                if (!"text".equals(modality.asText())) {
-                    throw new TranslationException("only the text modality is supported for Gemini models", "modalities");
-                }
-            }
-        }
-        for (String legacy : new String[] {"functions", "function_call"}) {
-            if (Json.present(request, legacy)) {
-                throw new TranslationException(legacy + " (legacy function calling) is not supported: use tools "
-                        + "and tool_choice", legacy);
-            }
-        }
+        refuseNonTextAndLegacyFunctions(request, "audio output is not supported for Gemini models through the gateway",
+                "only the text modality is supported for Gemini models");
     }
 
-    private static void noteDropped(JsonNode request, Set<String> dropped) {
-        request.fieldNames().forEachRemaining(field -> {
-            if (HANDLED.contains(field)) {
-                return;
-            }
-            JsonNode value = request.get(field);
-            boolean noEffect = value.isNull() || (value.isBoolean() && !value.booleanValue())
-                    || (value.isNumber() && value.doubleValue() == 0);
-            if (!noEffect) {
-                dropped.add(field);
-            }
-        });
-    }
-
-    private static ArrayNode functionDeclarations(JsonNode tools, Set<String> dropped) throws TranslationException {
+        private static ArrayNode functionDeclarations(JsonNode tools, Set<String> dropped) throws TranslationException {
         if (tools == null || tools.isNull()) {
             return null;
         }
@@ -300,21 +278,7 @@ public final class OpenAiToGeminiRequest {
         return name.startsWith("gemini-2") || name.startsWith("gemini-1");
     }
 
-    private static Integer maxTokens(JsonNode request) throws TranslationException {
-        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
-            JsonNode value = request.get(field);
-            if (value == null || value.isNull()) {
-                continue;
-            }
-            if (!value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > Integer.MAX_VALUE) {
-                throw new TranslationException(field + " must be a positive integer", field);
-            }
-            return value.intValue();
-        }
-        return null;
-    }
-
-    private static int candidates(JsonNode request) throws TranslationException {
+        private static int candidates(JsonNode request) throws TranslationException {
         JsonNode n = request.get("n");
         if (n == null || n.isNull()) {
             return 1;
@@ -325,39 +289,7 @@ public final class OpenAiToGeminiRequest {
         return n.intValue();
     }
 
-    private static ArrayNode stopSequences(JsonNode stop) throws TranslationException {
-        if (stop == null || stop.isNull()) {
-            return null;
-        }
-        ArrayNode out = Json.array();
-        if (stop.isTextual()) {
-            return out.add(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw new TranslationException("stop must be a string or an array of strings", "stop");
-        }
-        for (JsonNode sequence : stop) {
-            if (!sequence.isTextual()) {
-                throw new TranslationException("stop must be a string or an array of strings", "stop");
-            }
-            out.add(sequence.textValue());
-        }
-        return out.isEmpty() ? null : out;
-    }
-
-    private static void copyNumber(JsonNode request, String field, ObjectNode config, String geminiField)
-            throws TranslationException {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            return;
-        }
-        if (!value.isNumber()) {
-            throw new TranslationException(field + " must be a number", field);
-        }
-        config.set(geminiField, value);
-    }
-
-    private static void copyInteger(JsonNode request, String field, ObjectNode config, String geminiField)
+            private static void copyInteger(JsonNode request, String field, ObjectNode config, String geminiField)
             throws TranslationException {
         JsonNode value = request.get(field);
         if (value == null || value.isNull()) {
@@ -369,14 +301,4 @@ public final class OpenAiToGeminiRequest {
         config.set(geminiField, value);
     }
 
-    private static boolean stream(JsonNode request) throws TranslationException {
-        JsonNode stream = request.get("stream");
-        if (stream == null || stream.isNull()) {
-            return false;
-        }
-        if (!stream.isBoolean()) {
-            throw new TranslationException("stream must be a boolean", "stream");
-        }
-        return stream.booleanValue();
     }
-}
