@@ -134,6 +134,15 @@ public final class OpenAiParameters {
         });
     }
 
+    /** The string {@code field} of {@code node} (found at {@code path}); a 400 naming it when it is absent or not a string. */
+    public static String requireString(JsonNode node, String field, String path) throws TranslationException {
+        JsonNode value = node == null ? null : node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new TranslationException(field + " must be a string", path + "." + field);
+        }
+        return value.textValue();
+    }
+
     /** The JSON schema of a function without parameters: an object with no properties. */
     public static ObjectNode emptyObjectSchema() {
         ObjectNode schema = Json.object();

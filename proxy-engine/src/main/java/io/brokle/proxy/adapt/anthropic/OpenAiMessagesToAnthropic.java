@@ -1,5 +1,7 @@
 package io.brokle.proxy.adapt.anthropic;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.TranslationException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -387,13 +389,5 @@ final class OpenAiMessagesToAnthropic {
         block.put("type", "text");
         block.put("text", text);
         return block;
-    }
-
-    static String requireString(JsonNode node, String field, String path) throws TranslationException {
-        String value = Json.string(node, field);
-        if (value == null) {
-            throw new TranslationException(field + " must be a string", path + "." + field);
-        }
-        return value;
     }
 }

@@ -6,6 +6,7 @@ import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
 import static io.brokle.proxy.adapt.OpenAiParameters.noteDropped;
 import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
 import static io.brokle.proxy.adapt.OpenAiParameters.refuseSeveralChoices;
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
 import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
 import static io.brokle.proxy.adapt.OpenAiParameters.stream;
 
@@ -237,9 +238,9 @@ public final class OpenAiToAnthropicRequest {
             }
             JsonNode function = tool.path("function");
             ObjectNode out = tools.addObject();
-            out.put("name", OpenAiMessagesToAnthropic.requireString(function, "name", path + ".function"));
+            out.put("name", requireString(function, "name", path + ".function"));
             if (Json.present(function, "description")) {
-                out.put("description", OpenAiMessagesToAnthropic.requireString(function, "description",
+                out.put("description", requireString(function, "description",
                         path + ".function"));
             }
             JsonNode parameters = function.get("parameters");
@@ -277,7 +278,7 @@ public final class OpenAiToAnthropicRequest {
             }
             out = Json.object();
             out.put("type", "tool");
-            out.put("name", OpenAiMessagesToAnthropic.requireString(choice.path("function"), "name",
+            out.put("name", requireString(choice.path("function"), "name",
                     "tool_choice.function"));
         } else if (choice != null && !choice.isNull()) {
             throw new TranslationException("tool_choice must be a string or an object", "tool_choice");

@@ -1,5 +1,7 @@
 package io.brokle.proxy.adapt.bedrock;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -384,13 +386,5 @@ final class OpenAiMessagesToConverse {
         ObjectNode block = Json.object();
         block.put("text", text);
         return block;
-    }
-
-    static String requireString(JsonNode node, String field, String path) throws TranslationException {
-        String value = Json.string(node, field);
-        if (value == null) {
-            throw new TranslationException(field + " must be a string", path + "." + field);
-        }
-        return value;
     }
 }

@@ -5,6 +5,7 @@ import static io.brokle.proxy.adapt.OpenAiParameters.emptyObjectSchema;
 import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
 import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
 import static io.brokle.proxy.adapt.OpenAiParameters.refuseSeveralChoices;
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
 import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -206,9 +207,9 @@ public final class OpenAiToConverseRequest {
             }
             JsonNode function = tool.path("function");
             ObjectNode spec = Json.object();
-            spec.put("name", OpenAiMessagesToConverse.requireString(function, "name", path + ".function"));
+            spec.put("name", requireString(function, "name", path + ".function"));
             if (Json.present(function, "description")) {
-                spec.put("description", OpenAiMessagesToConverse.requireString(function, "description",
+                spec.put("description", requireString(function, "description",
                         path + ".function"));
             }
             JsonNode parameters = function.get("parameters");
@@ -244,7 +245,7 @@ public final class OpenAiToConverseRequest {
             return out;
         }
         if (choice.isObject() && "function".equals(Json.string(choice, "type"))) {
-            out.putObject("tool").put("name", OpenAiMessagesToConverse.requireString(choice.path("function"), "name",
+            out.putObject("tool").put("name", requireString(choice.path("function"), "name",
                     "tool_choice.function"));
             return out;
         }

@@ -5,6 +5,7 @@ import static io.brokle.proxy.adapt.OpenAiParameters.hasEffect;
 import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
 import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
 import static io.brokle.proxy.adapt.OpenAiParameters.refuseSeveralChoices;
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
 import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
 import static io.brokle.proxy.adapt.OpenAiParameters.stream;
 
@@ -172,9 +173,9 @@ public final class OpenAiToCohereChat {
                 }
                 JsonNode function = tool.path("function");
                 ObjectNode outFunction = Json.object();
-                outFunction.put("name", OpenAiMessagesToCohere.requireString(function, "name", path + ".function"));
+                outFunction.put("name", requireString(function, "name", path + ".function"));
                 if (Json.present(function, "description")) {
-                    outFunction.put("description", OpenAiMessagesToCohere.requireString(function, "description",
+                    outFunction.put("description", requireString(function, "description",
                             path + ".function"));
                 }
                 JsonNode parameters = function.get("parameters");
@@ -205,7 +206,7 @@ public final class OpenAiToCohereChat {
                 throw new TranslationException("tool_choice must name a function: {\"type\":\"function\","
                         + "\"function\":{\"name\":...}}", "tool_choice.type");
             }
-            String name = OpenAiMessagesToCohere.requireString(choice.path("function"), "name", "tool_choice.function");
+            String name = requireString(choice.path("function"), "name", "tool_choice.function");
             ArrayNode only = Json.array();
             for (JsonNode tool : cohereTools) {
                 if (name.equals(tool.path("function").path("name").asText())) {

@@ -1,5 +1,7 @@
 package io.brokle.proxy.adapt.gemini;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -347,13 +349,5 @@ final class OpenAiMessagesToGemini {
         ObjectNode content = contents.addObject();
         content.put("role", role);
         content.set("parts", parts);
-    }
-
-    static String requireString(JsonNode node, String field, String path) throws TranslationException {
-        JsonNode value = node == null ? null : node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new TranslationException(field + " must be a string", path + "." + field);
-        }
-        return value.textValue();
     }
 }

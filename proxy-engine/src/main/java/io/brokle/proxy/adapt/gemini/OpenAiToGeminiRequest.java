@@ -4,6 +4,7 @@ import static io.brokle.proxy.adapt.OpenAiParameters.copyNumber;
 import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
 import static io.brokle.proxy.adapt.OpenAiParameters.noteDropped;
 import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
 import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
 import static io.brokle.proxy.adapt.OpenAiParameters.stream;
 
@@ -161,10 +162,10 @@ public final class OpenAiToGeminiRequest {
             }
             JsonNode function = tool.path("function");
             ObjectNode declaration = declarations.addObject();
-            declaration.put("name", OpenAiMessagesToGemini.requireString(function, "name", path + ".function"));
+            declaration.put("name", requireString(function, "name", path + ".function"));
             if (Json.present(function, "description")) {
                 declaration.put("description",
-                        OpenAiMessagesToGemini.requireString(function, "description", path + ".function"));
+                        requireString(function, "description", path + ".function"));
             }
             JsonNode parameters = function.get("parameters");
             if (parameters != null && !parameters.isNull()) {
@@ -199,7 +200,7 @@ public final class OpenAiToGeminiRequest {
                         + "\"function\":{\"name\":...}}", "tool_choice.type");
             }
             calling.put("mode", "ANY");
-            calling.putArray("allowedFunctionNames").add(OpenAiMessagesToGemini.requireString(
+            calling.putArray("allowedFunctionNames").add(requireString(
                     choice.path("function"), "name", "tool_choice.function"));
         } else {
             throw new TranslationException("tool_choice must be a string or an object", "tool_choice");
