@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.OpenAiChunks;
+import io.brokle.proxy.adapt.OpenAiErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class CohereStreamToOpenAi {
         }
         JsonNode event = Json.parseOrNull(data);
         if (event == null || !event.isObject()) {
-            return fail(CohereErrors.openAiError("The provider sent a stream event that is not JSON.",
+            return fail(OpenAiErrors.openAiError("The provider sent a stream event that is not JSON.",
                     "upstream_error", "upstream_malformed"));
         }
         String type = Json.string(event, "type");
