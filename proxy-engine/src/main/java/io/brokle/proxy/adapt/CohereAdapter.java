@@ -1,6 +1,5 @@
 package io.brokle.proxy.adapt;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.config.Deployment;
 import io.brokle.config.Provider;
@@ -14,7 +13,6 @@ import io.brokle.proxy.adapt.cohere.OpenAiToCohereEmbed;
 import io.brokle.proxy.http.Endpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +52,10 @@ final class CohereAdapter implements ProviderAdapter {
             path = "/v2/chat";
             // Usage is always asked for, so that tokens and cost are known; the relay hides the
             // usage chunk from clients that did not ask for it.
-            translator = new ChatAnswers(model, translated.droppedParamsHeader());
+            long created = Instant.now().getEpochSecond();
+            translator = new NamedEventAnswers(answer -> CohereToOpenAiChat.translate(answer, model, created),
+                    CohereErrors::toOpenAi, () -> new CohereStreamToOpenAi(model, created, true),
+                    translated.droppedParamsHeader());
             if (translated.body().path("stream").asBoolean(false)) {
                 accept = "text/event-stream";
             }
@@ -64,54 +65,5 @@ final class CohereAdapter implements ProviderAdapter {
                 Map.entry("authorization", "Bearer " + provider.apiKey()),
                 Map.entry("accept", accept));
         return new TranslatedAttempt(body, path, headers, translator);
-    }
-
-    /** The answer side of one chat attempt. */
-    private static final class ChatAnswers implements ResponseTranslator {
-        private final String model;
-        private final String dropped;
-        private final long created = Instant.now().getEpochSecond();
-        private CohereStreamToOpenAi stream;
-        private boolean doneSent;
-
-        ChatAnswers(String model, String dropped) {
-            this.model = model;
-            this.dropped = dropped;
-        }
-
-        @Override
-        public byte[] answer(ByteBuf providerBody) throws TranslationException {
-            JsonNode answer = AdapterSupport.readAnswer(providerBody);
-            return AdapterSupport.encode(CohereToOpenAiChat.translate(answer, model, created));
-        }
-
-        @Override
-        public TranslatedError error(int status, ByteBuf providerBody) {
-            return CohereErrors.toOpenAi(status, providerBody.toString(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public List<String> event(ByteBuf providerEvent) {
-            if (stream == null) {
-                stream = new CohereStreamToOpenAi(model, created, true);
-            }
-            AdapterSupport.SseEvent sse = AdapterSupport.SseEvent.parse(providerEvent);
-            if (sse.data().isEmpty() || doneSent || stream.failed()) {
-                return List.of();
-            }
-            List<String> chunks = stream.feed(sse.name(), sse.data());
-            doneSent = stream.completed();
-            return AdapterSupport.dataEvents(chunks, doneSent);
-        }
-
-        @Override
-        public boolean failed() {
-            return stream != null && stream.failed();
-        }
-
-        @Override
-        public String droppedParams() {
-            return dropped;
-        }
     }
 }

@@ -1,7 +1,5 @@
 package io.brokle.proxy.adapt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,24 +10,12 @@ import java.util.List;
  * through the provider's error mapping.
  */
 final class EmbeddingAnswers implements ResponseTranslator {
-    /** A provider's translation of its embeddings answer into OpenAI's. */
-    @FunctionalInterface
-    interface Translation {
-        ObjectNode toOpenAi(JsonNode answer) throws TranslationException;
-    }
-
-    /** A provider's mapping of an error answer (status and body text) to OpenAI's. */
-    @FunctionalInterface
-    interface Errors {
-        TranslatedError toOpenAi(int status, String body);
-    }
-
-    private final Translation translation;
-    private final Errors errors;
+    private final AnswerTranslation translation;
+    private final ErrorTranslation errors;
     private final String dropped;
 
     /** @param dropped parameters the provider could not take, comma-separated, or null */
-    EmbeddingAnswers(Translation translation, Errors errors, String dropped) {
+    EmbeddingAnswers(AnswerTranslation translation, ErrorTranslation errors, String dropped) {
         this.translation = translation;
         this.errors = errors;
         this.dropped = dropped;

@@ -1,6 +1,7 @@
 package io.brokle.proxy.adapt.anthropic;
 
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.NamedEventStream;
 import io.brokle.proxy.adapt.OpenAiChunks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +39,7 @@ import java.util.Objects;
  * </ul>
  * Not thread-safe: one instance per answer, fed from one thread at a time.
  */
-public final class AnthropicStreamToOpenAi {
+public final class AnthropicStreamToOpenAi implements NamedEventStream {
     private enum Kind { TEXT, TOOL, JSON_ANSWER, THINKING, OTHER }
 
     /** What the translator knows about one content block, by the block's Anthropic index. */
@@ -81,6 +82,7 @@ public final class AnthropicStreamToOpenAi {
      * @param data      the SSE {@code data:} field, a JSON object
      * @return the OpenAI chunk documents to send, in order; empty when there is nothing to send
      */
+    @Override
     public List<String> feed(String eventName, String data) {
         if (completed || failed) {
             return List.of();
@@ -113,11 +115,13 @@ public final class AnthropicStreamToOpenAi {
     }
 
     /** True once {@code message_stop} arrived: the stream is whole and {@code [DONE]} may follow. */
+    @Override
     public boolean completed() {
         return completed;
     }
 
     /** True once an {@code error} event (or a malformed one) ended the stream. */
+    @Override
     public boolean failed() {
         return failed;
     }

@@ -3,6 +3,7 @@ package io.brokle.proxy.adapt.cohere;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.NamedEventStream;
 import io.brokle.proxy.adapt.OpenAiChunks;
 import io.brokle.proxy.adapt.OpenAiErrors;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ import java.util.Map;
  * </ul>
  * Not thread-safe: one instance per answer, fed from one thread at a time.
  */
-public final class CohereStreamToOpenAi {
+public final class CohereStreamToOpenAi implements NamedEventStream {
     private final String model;
     private final long created;
     private final boolean includeUsage;
@@ -68,6 +69,7 @@ public final class CohereStreamToOpenAi {
      * @param data      the SSE {@code data:} field, a JSON object
      * @return the OpenAI chunk documents to send, in order; empty when there is nothing to send
      */
+    @Override
     public List<String> feed(String eventName, String data) {
         if (completed || failed) {
             return List.of();
@@ -120,11 +122,13 @@ public final class CohereStreamToOpenAi {
     }
 
     /** True once {@code message-end} arrived: the stream is whole and {@code [DONE]} may follow. */
+    @Override
     public boolean completed() {
         return completed;
     }
 
     /** True once an error (or a malformed event) ended the stream. */
+    @Override
     public boolean failed() {
         return failed;
     }
