@@ -9,7 +9,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,7 +19,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -144,20 +142,7 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set("request-id", requestId());
-        HttpUtil.setTransferEncodingChunked(head, true);
-        ctx.write(head);
-        int sent = 0;
-        for (Map.Entry<String, String> event : events) {
-            if (sent == dropAfter) {
-                ctx.flush();
-                ctx.close();
-                return;
-            }
-            String frame = "event: " + event.getKey() + "\ndata: " + event.getValue() + "\n\n";
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
-            sent++;
-        }
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        NamedEventStream.write(ctx, head, events, dropAfter);
     }
 
     private static void error(ChannelHandlerContext ctx, FullHttpRequest request, int status, String type,

@@ -8,7 +8,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -171,20 +169,7 @@ final class CohereUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-        HttpUtil.setTransferEncodingChunked(head, true);
-        ctx.write(head);
-        int sent = 0;
-        for (Map.Entry<String, String> event : events) {
-            if (sent == dropAfter) {
-                ctx.flush();
-                ctx.close();
-                return;
-            }
-            String frame = "event: " + event.getKey() + "\ndata: " + event.getValue() + "\n\n";
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
-            sent++;
-        }
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        NamedEventStream.write(ctx, head, events, dropAfter);
     }
 
     /** Cohere's error answer: {@code {"id": "<uuid>", "message": "..."}}. */
