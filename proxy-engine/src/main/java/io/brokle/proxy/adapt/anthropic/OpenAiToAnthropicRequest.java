@@ -10,6 +10,7 @@ import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
 import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
 import static io.brokle.proxy.adapt.OpenAiParameters.stream;
 
+import io.brokle.proxy.adapt.FunctionTool;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.TranslationException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -219,42 +220,25 @@ public final class OpenAiToAnthropicRequest {
                 "only the text modality is supported by Anthropic models");
     }
 
-        private static ArrayNode tools(JsonNode openAiTools, Set<String> dropped) throws TranslationException {
-        if (openAiTools == null || openAiTools.isNull()) {
-            return null;
-        }
-        if (!openAiTools.isArray()) {
-            throw new TranslationException("tools must be an array", "tools");
-        }
-        if (openAiTools.isEmpty()) {
+    private static ArrayNode tools(JsonNode openAiTools, Set<String> dropped) throws TranslationException {
+        openAiTools = FunctionTool.array(openAiTools);
+        if (openAiTools == null || openAiTools.isEmpty()) {
             return null;
         }
         ArrayNode tools = Json.array();
         for (int i = 0; i < openAiTools.size(); i++) {
-            JsonNode tool = openAiTools.get(i);
-            String path = "tools[" + i + "]";
-            if (!"function".equals(Json.string(tool, "type"))) {
-                throw new TranslationException("only function tools are supported", path + ".type");
-            }
-            JsonNode function = tool.path("function");
+            FunctionTool tool = FunctionTool.read(openAiTools, i);
             ObjectNode out = tools.addObject();
-            out.put("name", requireString(function, "name", path + ".function"));
-            if (Json.present(function, "description")) {
-                out.put("description", requireString(function, "description",
-                        path + ".function"));
+            out.put("name", tool.name());
+            if (tool.description() != null) {
+                out.put("description", tool.description());
             }
-            JsonNode parameters = function.get("parameters");
-            if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-                throw new TranslationException("parameters must be a JSON schema object",
-                        path + ".function.parameters");
-            }
-            out.set("input_schema", parameters != null && parameters.isObject() ? parameters.deepCopy()
-                    : emptyObjectSchema());
-            if (function.path("strict").asBoolean(false)) {
+            out.set("input_schema", tool.parameters() != null ? tool.parameters().deepCopy() : emptyObjectSchema());
+            if (tool.strict()) {
                 dropped.add("tools[].function.strict");
             }
-            OpenAiMessagesToAnthropic.copyCacheControl(function, out, path + ".function");
-            OpenAiMessagesToAnthropic.copyCacheControl(tool, out, path);
+            OpenAiMessagesToAnthropic.copyCacheControl(tool.function(), out, tool.path() + ".function");
+            OpenAiMessagesToAnthropic.copyCacheControl(tool.tool(), out, tool.path());
         }
         return tools;
     }
@@ -324,7 +308,7 @@ public final class OpenAiToAnthropicRequest {
         return budget;
     }
 
-        private static ObjectNode responseFormatTool(JsonNode format) throws TranslationException {
+    private static ObjectNode responseFormatTool(JsonNode format) throws TranslationException {
         String type = Json.string(format, "type");
         if ("text".equals(type)) {
             return null;
@@ -362,7 +346,7 @@ public final class OpenAiToAnthropicRequest {
         return tool;
     }
 
-        private static void temperature(JsonNode request, ObjectNode out, Set<String> dropped)
+    private static void temperature(JsonNode request, ObjectNode out, Set<String> dropped)
             throws TranslationException {
         JsonNode temperature = request.get("temperature");
         if (temperature == null || temperature.isNull()) {

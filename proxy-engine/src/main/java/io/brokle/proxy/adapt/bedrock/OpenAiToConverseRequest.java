@@ -11,6 +11,7 @@ import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brokle.proxy.adapt.FunctionTool;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.OpenAiParameters;
 import io.brokle.proxy.adapt.TranslationException;
@@ -189,40 +190,25 @@ public final class OpenAiToConverseRequest {
     }
 
     private static ArrayNode tools(JsonNode openAiTools, Set<String> dropped) throws TranslationException {
-        if (openAiTools == null || openAiTools.isNull()) {
-            return null;
-        }
-        if (!openAiTools.isArray()) {
-            throw new TranslationException("tools must be an array", "tools");
-        }
-        if (openAiTools.isEmpty()) {
+        openAiTools = FunctionTool.array(openAiTools);
+        if (openAiTools == null || openAiTools.isEmpty()) {
             return null;
         }
         ArrayNode tools = Json.array();
         for (int i = 0; i < openAiTools.size(); i++) {
-            JsonNode tool = openAiTools.get(i);
-            String path = "tools[" + i + "]";
-            if (!"function".equals(Json.string(tool, "type"))) {
-                throw new TranslationException("only function tools are supported", path + ".type");
-            }
-            JsonNode function = tool.path("function");
+            FunctionTool tool = FunctionTool.read(openAiTools, i);
             ObjectNode spec = Json.object();
-            spec.put("name", requireString(function, "name", path + ".function"));
-            if (Json.present(function, "description")) {
-                spec.put("description", requireString(function, "description",
-                        path + ".function"));
+            spec.put("name", tool.name());
+            if (tool.description() != null) {
+                spec.put("description", tool.description());
             }
-            JsonNode parameters = function.get("parameters");
-            if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-                throw new TranslationException("parameters must be a JSON schema object", path + ".function.parameters");
-            }
-            spec.putObject("inputSchema").set("json", parameters != null && parameters.isObject()
-                    ? parameters.deepCopy() : emptyObjectSchema());
-            if (function.path("strict").asBoolean(false)) {
+            spec.putObject("inputSchema").set("json", tool.parameters() != null
+                    ? tool.parameters().deepCopy() : emptyObjectSchema());
+            if (tool.strict()) {
                 dropped.add("tools[].function.strict");
             }
             tools.addObject().set("toolSpec", spec);
-            if (Json.present(tool, "cache_control") || Json.present(function, "cache_control")) {
+            if (Json.present(tool.tool(), "cache_control") || Json.present(tool.function(), "cache_control")) {
                 tools.add(OpenAiMessagesToConverse.cachePoint());
             }
         }
@@ -275,7 +261,7 @@ public final class OpenAiToConverseRequest {
         return budget;
     }
 
-        /** The forced tool of a JSON {@code response_format}, or null for none or {@code text}. */
+    /** The forced tool of a JSON {@code response_format}, or null for none or {@code text}. */
     private static ObjectNode responseFormatTool(JsonNode format) throws TranslationException {
         if (format == null || format.isNull()) {
             return null;

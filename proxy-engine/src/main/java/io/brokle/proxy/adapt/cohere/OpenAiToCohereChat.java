@@ -12,6 +12,7 @@ import static io.brokle.proxy.adapt.OpenAiParameters.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brokle.proxy.adapt.FunctionTool;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.TranslationException;
 import java.util.ArrayList;
@@ -161,32 +162,18 @@ public final class OpenAiToCohereChat {
         JsonNode choice = request.get("tool_choice");
         ArrayNode cohereTools = Json.array();
         boolean strict = false;
-        if (tools != null && !tools.isNull()) {
-            if (!tools.isArray()) {
-                throw new TranslationException("tools must be an array", "tools");
-            }
+        if (FunctionTool.array(tools) != null) {
             for (int i = 0; i < tools.size(); i++) {
-                JsonNode tool = tools.get(i);
-                String path = "tools[" + i + "]";
-                if (!"function".equals(Json.string(tool, "type"))) {
-                    throw new TranslationException("only function tools are supported", path + ".type");
-                }
-                JsonNode function = tool.path("function");
+                FunctionTool tool = FunctionTool.read(tools, i);
                 ObjectNode outFunction = Json.object();
-                outFunction.put("name", requireString(function, "name", path + ".function"));
-                if (Json.present(function, "description")) {
-                    outFunction.put("description", requireString(function, "description",
-                            path + ".function"));
+                outFunction.put("name", tool.name());
+                if (tool.description() != null) {
+                    outFunction.put("description", tool.description());
                 }
-                JsonNode parameters = function.get("parameters");
-                if (parameters != null && !parameters.isNull()) {
-                    if (!parameters.isObject()) {
-                        throw new TranslationException("parameters must be a JSON schema object",
-                                path + ".function.parameters");
-                    }
-                    outFunction.set("parameters", parameters.deepCopy());
+                if (tool.parameters() != null) {
+                    outFunction.set("parameters", tool.parameters().deepCopy());
                 }
-                strict |= function.path("strict").asBoolean(false);
+                strict |= tool.strict();
                 ObjectNode outTool = cohereTools.addObject();
                 outTool.put("type", "function");
                 outTool.set("function", outFunction);
@@ -253,7 +240,7 @@ public final class OpenAiToCohereChat {
         }
     }
 
-        private static ObjectNode responseFormat(JsonNode format) throws TranslationException {
+    private static ObjectNode responseFormat(JsonNode format) throws TranslationException {
         if (format == null || format.isNull()) {
             return null;
         }

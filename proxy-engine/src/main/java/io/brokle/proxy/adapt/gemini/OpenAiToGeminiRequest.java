@@ -11,6 +11,7 @@ import static io.brokle.proxy.adapt.OpenAiParameters.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brokle.proxy.adapt.FunctionTool;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.TranslationException;
 import java.util.LinkedHashSet;
@@ -143,38 +144,23 @@ public final class OpenAiToGeminiRequest {
                 "only the text modality is supported for Gemini models");
     }
 
-        private static ArrayNode functionDeclarations(JsonNode tools, Set<String> dropped) throws TranslationException {
-        if (tools == null || tools.isNull()) {
-            return null;
-        }
-        if (!tools.isArray()) {
-            throw new TranslationException("tools must be an array", "tools");
-        }
-        if (tools.isEmpty()) {
+    private static ArrayNode functionDeclarations(JsonNode tools, Set<String> dropped) throws TranslationException {
+        tools = FunctionTool.array(tools);
+        if (tools == null || tools.isEmpty()) {
             return null;
         }
         ArrayNode declarations = Json.array();
         for (int i = 0; i < tools.size(); i++) {
-            JsonNode tool = tools.get(i);
-            String path = "tools[" + i + "]";
-            if (!"function".equals(Json.string(tool, "type"))) {
-                throw new TranslationException("only function tools are supported", path + ".type");
-            }
-            JsonNode function = tool.path("function");
+            FunctionTool tool = FunctionTool.read(tools, i);
             ObjectNode declaration = declarations.addObject();
-            declaration.put("name", requireString(function, "name", path + ".function"));
-            if (Json.present(function, "description")) {
-                declaration.put("description",
-                        requireString(function, "description", path + ".function"));
+            declaration.put("name", tool.name());
+            if (tool.description() != null) {
+                declaration.put("description", tool.description());
             }
-            JsonNode parameters = function.get("parameters");
-            if (parameters != null && !parameters.isNull()) {
-                if (!parameters.isObject()) {
-                    throw new TranslationException("parameters must be a JSON schema object", path + ".function.parameters");
-                }
-                declaration.set("parametersJsonSchema", parameters.deepCopy());
+            if (tool.parameters() != null) {
+                declaration.set("parametersJsonSchema", tool.parameters().deepCopy());
             }
-            if (function.path("strict").asBoolean(false)) {
+            if (tool.strict()) {
                 dropped.add("tools[].function.strict");
             }
         }
@@ -279,7 +265,7 @@ public final class OpenAiToGeminiRequest {
         return name.startsWith("gemini-2") || name.startsWith("gemini-1");
     }
 
-        private static int candidates(JsonNode request) throws TranslationException {
+    private static int candidates(JsonNode request) throws TranslationException {
         JsonNode n = request.get("n");
         if (n == null || n.isNull()) {
             return 1;
