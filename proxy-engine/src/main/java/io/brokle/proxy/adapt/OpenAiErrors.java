@@ -17,4 +17,9 @@ public final class OpenAiErrors {
         error.put("code", code);
         return body;
     }
+
+    /** The terminal error of a stream whose provider sent an event that is not JSON (a 502's code). */
+    public static ObjectNode notJsonEvent() {
+        return openAiError("The provider sent a stream event that is not JSON.", "upstream_error", "upstream_malformed");
+    }
 }

@@ -3,6 +3,7 @@ package io.brokle.proxy.adapt.anthropic;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.NamedEventStream;
 import io.brokle.proxy.adapt.OpenAiChunks;
+import io.brokle.proxy.adapt.OpenAiErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -89,8 +90,7 @@ public final class AnthropicStreamToOpenAi implements NamedEventStream {
         }
         JsonNode event = Json.parseOrNull(data);
         if (event == null || !event.isObject()) {
-            return fail(AnthropicErrors.openAiError("The provider sent a stream event that is not JSON.",
-                    "upstream_error", "upstream_malformed"));
+            return fail(OpenAiErrors.notJsonEvent());
         }
         String type = Json.string(event, "type");
         if (type == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.OpenAiChunks;
+import io.brokle.proxy.adapt.OpenAiErrors;
 import io.brokle.proxy.adapt.anthropic.AnthropicErrors;
 import io.brokle.proxy.adapt.anthropic.ReplyOptions;
 import io.brokle.proxy.adapt.anthropic.TokenUsage;
@@ -97,8 +98,7 @@ public final class ConverseStreamToOpenAi {
         }
         JsonNode event = Json.parseOrNull(message.payload());
         if (event == null || !event.isObject()) {
-            return fail(AnthropicErrors.openAiError("The provider sent a stream event that is not JSON.",
-                    "upstream_error", "upstream_malformed"));
+            return fail(OpenAiErrors.notJsonEvent());
         }
         List<String> out = new ArrayList<>(2);
         String type = message.eventType();

@@ -76,8 +76,7 @@ public final class CohereStreamToOpenAi implements NamedEventStream {
         }
         JsonNode event = Json.parseOrNull(data);
         if (event == null || !event.isObject()) {
-            return fail(OpenAiErrors.openAiError("The provider sent a stream event that is not JSON.",
-                    "upstream_error", "upstream_malformed"));
+            return fail(OpenAiErrors.notJsonEvent());
         }
         String type = Json.string(event, "type");
         if (type == null) {

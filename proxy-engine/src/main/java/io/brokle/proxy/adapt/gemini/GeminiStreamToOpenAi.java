@@ -78,8 +78,7 @@ public final class GeminiStreamToOpenAi {
         }
         JsonNode event = Json.parseOrNull(data);
         if (event == null || !(event.isObject() || event.isArray())) {
-            return fail(OpenAiErrors.openAiError("The provider sent a stream event that is not JSON.",
-                    "upstream_error", "upstream_malformed"));
+            return fail(OpenAiErrors.notJsonEvent());
         }
         ObjectNode error = GeminiErrors.streamErrorToOpenAi(event);
         if (error != null) {
