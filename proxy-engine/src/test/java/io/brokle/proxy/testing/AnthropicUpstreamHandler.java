@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +44,9 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        upstream.record(RecordedRequest.of(request));
-        String path = request.uri().contains("?") ? request.uri().substring(0, request.uri().indexOf('?'))
-                : request.uri();
+        RecordedRequest recorded = RecordedRequest.of(request);
+        upstream.record(recorded);
+        String path = recorded.path();
         boolean countTokens = "/v1/messages/count_tokens".equals(path);
         if (!HttpMethod.POST.equals(request.method()) || !"/v1/messages".equals(path) && !countTokens) {
             error(ctx, request, 404, "not_found_error", "Not Found");
@@ -71,12 +70,7 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
             error(ctx, request, 400, "invalid_request_error", "anthropic-version: header is required");
             return;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            body = null;
-        }
+        JsonNode body = recorded.bodyJsonOrNull();
         String problem = problem(body, !countTokens);
         if (problem != null) {
             error(ctx, request, 400, "invalid_request_error", problem);

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +45,10 @@ final class CohereUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        upstream.record(RecordedRequest.of(request));
+        RecordedRequest recorded = RecordedRequest.of(request);
+        upstream.record(recorded);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String path = request.uri().contains("?") ? request.uri().substring(0, request.uri().indexOf('?'))
-                : request.uri();
+        String path = recorded.path();
         boolean chat = "/v2/chat".equals(path);
         if (!HttpMethod.POST.equals(request.method()) || !(chat || "/v2/embed".equals(path))) {
             error(ctx, keepAlive, 404, "Not Found", null);
@@ -64,12 +63,7 @@ final class CohereUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
             error(ctx, keepAlive, 401, "invalid api token", null);
             return;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            body = null;
-        }
+        JsonNode body = recorded.bodyJsonOrNull();
         String problem = chat ? chatProblem(body) : embedProblem(body);
         if (problem != null) {
             error(ctx, keepAlive, 400, problem, null);
