@@ -1,7 +1,6 @@
 package io.brokle.proxy.adapt;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.config.AwsSigning;
 import io.brokle.config.Deployment;
@@ -19,10 +18,7 @@ import io.brokle.proxy.adapt.bedrock.SigV4Signer;
 import io.brokle.proxy.http.Endpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,7 +41,6 @@ final class BedrockAdapter implements ProviderAdapter {
     /** Bedrock's signing name. */
     static final String SERVICE = "bedrock";
     static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
-    private static final ObjectMapper JSON = Json.MAPPER;
     private static final OpenAiToConverseRequest REQUESTS = new OpenAiToConverseRequest();
 
     private final Clock clock;
@@ -66,7 +61,7 @@ final class BedrockAdapter implements ProviderAdapter {
         if (aws == null || !aws.hasCredentials()) {
             throw new TranslationException("Provider \"" + provider.name() + "\" (Bedrock) has no AWS credentials.", null);
         }
-        ObjectNode request = readObject(clientBody);
+        ObjectNode request = AdapterSupport.readRequest(clientBody);
         String modelId = deployment.model();
         String action;
         ObjectNode body;
@@ -90,12 +85,7 @@ final class BedrockAdapter implements ProviderAdapter {
             answers = new Answers(modelId, false, false, stream, new ReplyOptions(translated.reply().jsonResponseTool(), true),
                     dropped, clock.instant().getEpochSecond());
         }
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode a JSON tree", e);
-        }
+        byte[] bytes = AdapterSupport.encode(body);
         String path = "/model/" + SigV4Signer.uriEncode(modelId) + "/" + action;
         URI base = provider.baseUrl();
         String host = base.getPort() > 0 ? base.getHost() + ":" + base.getPort() : base.getHost();
@@ -105,20 +95,7 @@ final class BedrockAdapter implements ProviderAdapter {
         List<Map.Entry<String, String>> headers = new ArrayList<>(signer.sign("POST", host, basePath + path, null,
                 List.of(), bytes, clock.instant()));
         headers.add(Map.entry("accept", answers.stream ? EVENT_STREAM : "application/json"));
-        return new TranslatedAttempt(alloc.buffer(bytes.length).writeBytes(bytes), path, headers, answers);
-    }
-
-    private static ObjectNode readObject(ByteBuf clientBody) throws TranslationException {
-        JsonNode request;
-        try (InputStream in = new ByteBufInputStream(clientBody.duplicate())) {
-            request = JSON.readTree(in);
-        } catch (IOException e) {
-            throw new TranslationException("The request body is not valid JSON.", null);
-        }
-        if (!(request instanceof ObjectNode object)) {
-            throw new TranslationException("The request body must be a JSON object.", null);
-        }
-        return object;
+        return new TranslatedAttempt(AdapterSupport.buffer(bytes, alloc), path, headers, answers);
     }
 
     /** The answer side of one attempt. */
@@ -142,24 +119,15 @@ final class BedrockAdapter implements ProviderAdapter {
             this.base64 = base64;
             this.stream = stream;
             this.reply = reply;
-            this.dropped = dropped.isEmpty() ? null : String.join(", ", dropped);
+            this.dropped = AdapterSupport.droppedHeader(dropped);
         }
 
         @Override
         public byte[] answer(ByteBuf providerBody) throws TranslationException {
-            JsonNode answer;
-            try (InputStream in = new ByteBufInputStream(providerBody.duplicate())) {
-                answer = JSON.readTree(in);
-            } catch (IOException e) {
-                throw TranslationException.badUpstream("The provider's answer is not valid JSON.");
-            }
+            JsonNode answer = AdapterSupport.readAnswer(providerBody);
             ObjectNode translated = embeddings ? BedrockEmbeddings.answer(answer, modelId, base64)
                     : ConverseToOpenAiResponse.translate(answer, reply, id, modelId, created);
-            try {
-                return JSON.writeValueAsBytes(translated);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot encode a JSON tree", e);
-            }
+            return AdapterSupport.encode(translated);
         }
 
         @Override
@@ -194,15 +162,9 @@ final class BedrockAdapter implements ProviderAdapter {
                 message = new EventStreamMessage(Map.of(":message-type", "error", ":error-code", "upstream_malformed",
                         ":error-message", "The provider sent an event stream message with malformed headers."), "");
             }
-            List<String> out = new ArrayList<>();
-            for (String chunk : events.feed(message)) {
-                out.add("data: " + chunk + "\n\n");
-            }
-            if (events.completed()) {
-                doneSent = true;
-                out.add("data: [DONE]\n\n");
-            }
-            return out;
+            List<String> chunks = events.feed(message);
+            doneSent = events.completed();
+            return AdapterSupport.dataEvents(chunks, doneSent);
         }
 
         @Override

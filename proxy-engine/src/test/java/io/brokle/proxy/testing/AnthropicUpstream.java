@@ -1,16 +1,8 @@
 package io.brokle.proxy.testing;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A fake Anthropic Messages API for tests: a real HTTP/1.1 server on
@@ -37,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Records every request. Owns a one-thread event loop group, its server channel and every
  * accepted connection; {@link #close()} ends them all. Thread-safe.
  */
-public final class AnthropicUpstream implements AutoCloseable {
+public final class AnthropicUpstream extends MockUpstream<AnthropicUpstream.Script> {
     /** The key {@link #start()} expects in {@code x-api-key}. */
     public static final String API_KEY = "sk-ant-mock-0123456789";
     /** The {@code anthropic-version} clients send today. */
@@ -57,11 +49,7 @@ public final class AnthropicUpstream implements AutoCloseable {
     }
 
     private final String apiKey;
-    private final Queue<Script> script = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> recorded = new ArrayList<>();
-    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
     private final Map<String, Long> promptCache = new HashMap<>();
-    private LoopbackHttpServer server;
 
     private AnthropicUpstream(String apiKey) {
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -74,18 +62,9 @@ public final class AnthropicUpstream implements AutoCloseable {
 
     public static AnthropicUpstream start(String apiKey) {
         AnthropicUpstream upstream = new AnthropicUpstream(apiKey);
-        upstream.server = new LoopbackHttpServer("anthropic-upstream", MAX_REQUEST_BYTES,
-                () -> new AnthropicUpstreamHandler(upstream), channel -> { });
+        upstream.listen("anthropic-upstream", MAX_REQUEST_BYTES,
+                () -> new AnthropicUpstreamHandler(upstream));
         return upstream;
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** {@code http://127.0.0.1:PORT}, Anthropic's base URL form: clients append {@code /v1/messages}. */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
     }
 
     public String apiKey() {
@@ -94,7 +73,7 @@ public final class AnthropicUpstream implements AutoCloseable {
 
     /** The next request gets {@code status} with an Anthropic error of {@code type} and {@code message}. */
     public void failNext(int status, String type, String message) {
-        script.add(new Script.Fail(status, Objects.requireNonNull(type, "type"),
+        script(new Script.Fail(status, Objects.requireNonNull(type, "type"),
                 Objects.requireNonNull(message, "message")));
     }
 
@@ -104,53 +83,24 @@ public final class AnthropicUpstream implements AutoCloseable {
     }
 
     /**
-     * The next request, if streamed, gets its first {@code events} events and then the
-     * connection closes (no terminal chunk); if not streamed, the connection closes unanswered.
-     */
-    /**
      * The next streamed request gets its first {@code events} events, then an Anthropic
      * {@code error} event of {@code type} (as the API sends {@code overloaded_error} mid-stream),
      * and the stream ends.
      */
     public void errorEventNextAfterEvents(int events, String type, String message) {
-        script.add(new Script.ErrorEventAfterEvents(events, Objects.requireNonNull(type, "type"),
+        script(new Script.ErrorEventAfterEvents(events, Objects.requireNonNull(type, "type"),
                 Objects.requireNonNull(message, "message")));
     }
 
+    /**
+     * The next request, if streamed, gets its first {@code events} events and then the
+     * connection closes (no terminal chunk); if not streamed, the connection closes unanswered.
+     */
     public void dropNextAfterEvents(int events) {
         if (events < 0) {
             throw new IllegalArgumentException("events: " + events + " (expected: >= 0)");
         }
-        script.add(new Script.DropAfterEvents(events));
-    }
-
-    /** Every request received so far, oldest first. */
-    public List<RecordedRequest> requests() {
-        synchronized (recorded) {
-            return List.copyOf(recorded);
-        }
-    }
-
-    /** The oldest request not yet taken, waiting up to {@code timeout}; null if none came. */
-    public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
-        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** Closes the server, every connection, and the event loop; waits for all of it. */
-    @Override
-    public void close() {
-        server.close();
-    }
-
-    Script nextScript() {
-        return script.poll();
-    }
-
-    void record(RecordedRequest request) {
-        synchronized (recorded) {
-            recorded.add(request);
-        }
-        untaken.add(request);
+        script(new Script.DropAfterEvents(events));
     }
 
     /** True when {@code prefixKey} was cached before; caches it either way. */

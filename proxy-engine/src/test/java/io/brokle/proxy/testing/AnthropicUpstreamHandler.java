@@ -9,7 +9,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,8 +19,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -47,9 +44,9 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        upstream.record(RecordedRequest.of(request));
-        String path = request.uri().contains("?") ? request.uri().substring(0, request.uri().indexOf('?'))
-                : request.uri();
+        RecordedRequest recorded = RecordedRequest.of(request);
+        upstream.record(recorded);
+        String path = recorded.path();
         boolean countTokens = "/v1/messages/count_tokens".equals(path);
         if (!HttpMethod.POST.equals(request.method()) || !"/v1/messages".equals(path) && !countTokens) {
             error(ctx, request, 404, "not_found_error", "Not Found");
@@ -73,12 +70,7 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
             error(ctx, request, 400, "invalid_request_error", "anthropic-version: header is required");
             return;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            body = null;
-        }
+        JsonNode body = recorded.bodyJsonOrNull();
         String problem = problem(body, !countTokens);
         if (problem != null) {
             error(ctx, request, 400, "invalid_request_error", problem);
@@ -144,20 +136,7 @@ final class AnthropicUpstreamHandler extends SimpleChannelInboundHandler<FullHtt
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set("request-id", requestId());
-        HttpUtil.setTransferEncodingChunked(head, true);
-        ctx.write(head);
-        int sent = 0;
-        for (Map.Entry<String, String> event : events) {
-            if (sent == dropAfter) {
-                ctx.flush();
-                ctx.close();
-                return;
-            }
-            String frame = "event: " + event.getKey() + "\ndata: " + event.getValue() + "\n\n";
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
-            sent++;
-        }
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        NamedEventStream.write(ctx, head, events, dropAfter);
     }
 
     private static void error(ChannelHandlerContext ctx, FullHttpRequest request, int status, String type,

@@ -4,17 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -44,7 +38,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Records every request. Owns its server (one event loop, its connections); {@link #close()}
  * ends them all. Thread-safe.
  */
-public final class BedrockUpstream implements AutoCloseable {
+public final class BedrockUpstream extends MockUpstream<BedrockUpstream.Script> {
     public static final String ACCESS_KEY_ID = "AKIDEXAMPLE";
     public static final String SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     public static final String REGION = "us-east-1";
@@ -74,11 +68,7 @@ public final class BedrockUpstream implements AutoCloseable {
     private final String accessKeyId;
     private final String secretAccessKey;
     private final String region;
-    private final Queue<Script> script = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> recorded = new ArrayList<>();
-    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
     private final java.util.Set<String> promptCache = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private LoopbackHttpServer server;
 
     private BedrockUpstream(String accessKeyId, String secretAccessKey, String region) {
         this.accessKeyId = accessKeyId;
@@ -89,18 +79,9 @@ public final class BedrockUpstream implements AutoCloseable {
     /** Starts with {@link #ACCESS_KEY_ID}, {@link #SECRET_ACCESS_KEY} and {@link #REGION}. */
     public static BedrockUpstream start() {
         BedrockUpstream upstream = new BedrockUpstream(ACCESS_KEY_ID, SECRET_ACCESS_KEY, REGION);
-        upstream.server = new LoopbackHttpServer("bedrock-upstream", MAX_REQUEST_BYTES,
-                () -> new BedrockUpstreamHandler(upstream), channel -> { });
+        upstream.listen("bedrock-upstream", MAX_REQUEST_BYTES,
+                () -> new BedrockUpstreamHandler(upstream));
         return upstream;
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** {@code http://127.0.0.1:PORT}: clients append {@code /model/{modelId}/converse}. */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
     }
 
     public String region() {
@@ -109,7 +90,7 @@ public final class BedrockUpstream implements AutoCloseable {
 
     /** The next request gets {@code status} with Bedrock's error named {@code exception} (e.g. {@code ValidationException}). */
     public void failNext(int status, String exception, String message) {
-        script.add(new Script.Fail(status, Objects.requireNonNull(exception), Objects.requireNonNull(message)));
+        script(new Script.Fail(status, Objects.requireNonNull(exception), Objects.requireNonNull(message)));
     }
 
     /** The next request gets 429 {@code ThrottlingException}, as Bedrock answers over its quota. */
@@ -119,50 +100,22 @@ public final class BedrockUpstream implements AutoCloseable {
 
     /** The next request is answered (normally) only after {@code delay}. */
     public void slowFirstByteNext(Duration delay) {
-        script.add(new Script.SlowFirstByte(delay));
+        script(new Script.SlowFirstByte(delay));
     }
 
     /** The next streamed request gets its first {@code events} frames, then the connection closes; a plain one is closed unanswered. */
     public void dropNextAfterEvents(int events) {
-        script.add(new Script.DropAfterEvents(events));
+        script(new Script.DropAfterEvents(events));
     }
 
     /** The next streamed request gets its first {@code events} frames, then an exception frame (e.g. {@code throttlingException}). */
     public void exceptionNextAfterEvents(int events, String exceptionType, String message) {
-        script.add(new Script.ExceptionAfterEvents(events, exceptionType, message));
+        script(new Script.ExceptionAfterEvents(events, exceptionType, message));
     }
 
     /** The next streamed request gets its first {@code events} frames, then a frame with a wrong message CRC. */
     public void corruptNextAfterEvents(int events) {
-        script.add(new Script.CorruptAfterEvents(events));
-    }
-
-    /** Every request received so far, oldest first. */
-    public List<RecordedRequest> requests() {
-        synchronized (recorded) {
-            return List.copyOf(recorded);
-        }
-    }
-
-    /** The oldest request not yet taken, waiting up to {@code timeout}; null if none came. */
-    public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
-        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public void close() {
-        server.close();
-    }
-
-    Script nextScript() {
-        return script.poll();
-    }
-
-    void record(RecordedRequest request) {
-        synchronized (recorded) {
-            recorded.add(request);
-        }
-        untaken.add(request);
+        script(new Script.CorruptAfterEvents(events));
     }
 
     /** True when {@code prefix} was cached before; caches it either way. */

@@ -1,14 +1,7 @@
 package io.brokle.proxy.testing;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A fake Cohere v2 API for tests: a real HTTP/1.1 server on {@code 127.0.0.1:<free port>} that
@@ -33,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Records every request. Owns a one-thread event loop group, its server channel and every
  * accepted connection; {@link #close()} ends them all. Thread-safe.
  */
-public final class CohereUpstream implements AutoCloseable {
+public final class CohereUpstream extends MockUpstream<CohereUpstream.Script> {
     /** The key {@link #start()} expects as the Bearer token. */
     public static final String API_KEY = "co-mock-key-0123456789";
     static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -54,10 +47,6 @@ public final class CohereUpstream implements AutoCloseable {
     }
 
     private final String apiKey;
-    private final Queue<Script> script = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> recorded = new ArrayList<>();
-    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
-    private LoopbackHttpServer server;
 
     private CohereUpstream(String apiKey) {
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -66,18 +55,9 @@ public final class CohereUpstream implements AutoCloseable {
     /** Starts with {@link #API_KEY}. */
     public static CohereUpstream start() {
         CohereUpstream upstream = new CohereUpstream(API_KEY);
-        upstream.server = new LoopbackHttpServer("cohere-upstream", MAX_REQUEST_BYTES,
-                () -> new CohereUpstreamHandler(upstream), channel -> { });
+        upstream.listen("cohere-upstream", MAX_REQUEST_BYTES,
+                () -> new CohereUpstreamHandler(upstream));
         return upstream;
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** {@code http://127.0.0.1:PORT}, Cohere's base URL form: clients append {@code /v2/chat}. */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
     }
 
     public String apiKey() {
@@ -86,18 +66,18 @@ public final class CohereUpstream implements AutoCloseable {
 
     /** The next request gets {@code status} with Cohere's error body carrying {@code message}. */
     public void failNext(int status, String message) {
-        script.add(new Script.Fail(status, Objects.requireNonNull(message, "message"), null));
+        script(new Script.Fail(status, Objects.requireNonNull(message, "message"), null));
     }
 
     /** The next request gets 429 with {@code Retry-After: retryAfter}, as Cohere rate-limits. */
     public void rateLimitNext(String retryAfter) {
-        script.add(new Script.Fail(429, "You are using a Trial key, which is limited to 10 API calls / minute.",
+        script(new Script.Fail(429, "You are using a Trial key, which is limited to 10 API calls / minute.",
                 Objects.requireNonNull(retryAfter, "retryAfter")));
     }
 
     /** The next request is answered normally, but only after {@code delay} (on the server's own loop). */
     public void slowFirstByteNext(Duration delay) {
-        script.add(new Script.SlowFirstByte(Objects.requireNonNull(delay, "delay")));
+        script(new Script.SlowFirstByte(Objects.requireNonNull(delay, "delay")));
     }
 
     /**
@@ -109,7 +89,7 @@ public final class CohereUpstream implements AutoCloseable {
         if (events < 0) {
             throw new IllegalArgumentException("events: " + events + " (expected: >= 0)");
         }
-        script.add(new Script.DropAfterEvents(events));
+        script(new Script.DropAfterEvents(events));
     }
 
     /**
@@ -117,35 +97,7 @@ public final class CohereUpstream implements AutoCloseable {
      * with {@code finish_reason: ERROR} and {@code error: message}, and the stream ends.
      */
     public void errorEndNextAfterEvents(int events, String message) {
-        script.add(new Script.ErrorEndAfterEvents(events, Objects.requireNonNull(message, "message")));
+        script(new Script.ErrorEndAfterEvents(events, Objects.requireNonNull(message, "message")));
     }
 
-    /** Every request received so far, oldest first. */
-    public List<RecordedRequest> requests() {
-        synchronized (recorded) {
-            return List.copyOf(recorded);
-        }
-    }
-
-    /** The oldest request not yet taken, waiting up to {@code timeout}; null if none came. */
-    public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
-        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** Closes the server, every connection, and the event loop; waits for all of it. */
-    @Override
-    public void close() {
-        server.close();
-    }
-
-    Script nextScript() {
-        return script.poll();
-    }
-
-    void record(RecordedRequest request) {
-        synchronized (recorded) {
-            recorded.add(request);
-        }
-        untaken.add(request);
-    }
 }

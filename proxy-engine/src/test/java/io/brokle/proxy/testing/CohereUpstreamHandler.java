@@ -8,7 +8,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,8 +18,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +45,10 @@ final class CohereUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        upstream.record(RecordedRequest.of(request));
+        RecordedRequest recorded = RecordedRequest.of(request);
+        upstream.record(recorded);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String path = request.uri().contains("?") ? request.uri().substring(0, request.uri().indexOf('?'))
-                : request.uri();
+        String path = recorded.path();
         boolean chat = "/v2/chat".equals(path);
         if (!HttpMethod.POST.equals(request.method()) || !(chat || "/v2/embed".equals(path))) {
             error(ctx, keepAlive, 404, "Not Found", null);
@@ -66,12 +63,7 @@ final class CohereUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
             error(ctx, keepAlive, 401, "invalid api token", null);
             return;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            body = null;
-        }
+        JsonNode body = recorded.bodyJsonOrNull();
         String problem = chat ? chatProblem(body) : embedProblem(body);
         if (problem != null) {
             error(ctx, keepAlive, 400, problem, null);
@@ -171,20 +163,7 @@ final class CohereUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-        HttpUtil.setTransferEncodingChunked(head, true);
-        ctx.write(head);
-        int sent = 0;
-        for (Map.Entry<String, String> event : events) {
-            if (sent == dropAfter) {
-                ctx.flush();
-                ctx.close();
-                return;
-            }
-            String frame = "event: " + event.getKey() + "\ndata: " + event.getValue() + "\n\n";
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
-            sent++;
-        }
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        NamedEventStream.write(ctx, head, events, dropAfter);
     }
 
     /** Cohere's error answer: {@code {"id": "<uuid>", "message": "..."}}. */

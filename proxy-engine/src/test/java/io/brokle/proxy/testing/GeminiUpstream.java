@@ -1,16 +1,9 @@
 package io.brokle.proxy.testing;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A fake Google Gemini API for tests: a real HTTP/1.1 server on {@code 127.0.0.1:<free port>}
@@ -42,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Records every request. Owns a one-thread event loop group, its server channel and every
  * accepted connection; {@link #close()} ends them all. Thread-safe.
  */
-public final class GeminiUpstream implements AutoCloseable {
+public final class GeminiUpstream extends MockUpstream<GeminiUpstream.Script> {
     /** The key {@link #start()} expects. */
     public static final String API_KEY = "AIza-mock-gemini-0123456789";
     static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -71,11 +64,7 @@ public final class GeminiUpstream implements AutoCloseable {
     }
 
     private final String apiKey;
-    private final Queue<Script> script = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> recorded = new ArrayList<>();
-    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
     private final Set<String> implicitCache = new HashSet<>();
-    private LoopbackHttpServer server;
 
     private GeminiUpstream(String apiKey) {
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -84,18 +73,9 @@ public final class GeminiUpstream implements AutoCloseable {
     /** Starts with {@link #API_KEY}. */
     public static GeminiUpstream start() {
         GeminiUpstream upstream = new GeminiUpstream(API_KEY);
-        upstream.server = new LoopbackHttpServer("gemini-upstream", MAX_REQUEST_BYTES,
-                () -> new GeminiUpstreamHandler(upstream), channel -> { });
+        upstream.listen("gemini-upstream", MAX_REQUEST_BYTES,
+                () -> new GeminiUpstreamHandler(upstream));
         return upstream;
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** {@code http://127.0.0.1:PORT}, the form of {@code https://generativelanguage.googleapis.com}. */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
     }
 
     public String apiKey() {
@@ -104,24 +84,24 @@ public final class GeminiUpstream implements AutoCloseable {
 
     /** The next request gets {@code status} with a Google error of {@code googleStatus} and {@code message}. */
     public void failNext(int status, String googleStatus, String message) {
-        script.add(new Script.Fail(status, Objects.requireNonNull(googleStatus, "googleStatus"),
+        script(new Script.Fail(status, Objects.requireNonNull(googleStatus, "googleStatus"),
                 Objects.requireNonNull(message, "message"), 0));
     }
 
     /** The next request gets 429 {@code RESOURCE_EXHAUSTED} with {@code Retry-After: seconds}. */
     public void rateLimitNext(int retryAfterSeconds) {
-        script.add(new Script.Fail(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
+        script(new Script.Fail(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
                 retryAfterSeconds));
     }
 
     /** The next request gets 429 {@code RESOURCE_EXHAUSTED} with its wait in {@code RetryInfo} only, no header. */
     public void rateLimitNextInBodyOnly(int retryDelaySeconds) {
-        script.add(new Script.RetryInfoOnly(retryDelaySeconds));
+        script(new Script.RetryInfoOnly(retryDelaySeconds));
     }
 
     /** The next request is answered only after {@code delay} (timed on the server's event loop, nothing sleeps). */
     public void slowFirstByteNext(Duration delay) {
-        script.add(new Script.SlowFirstByte(Objects.requireNonNull(delay, "delay")));
+        script(new Script.SlowFirstByte(Objects.requireNonNull(delay, "delay")));
     }
 
     /**
@@ -132,46 +112,17 @@ public final class GeminiUpstream implements AutoCloseable {
         if (events < 0) {
             throw new IllegalArgumentException("events: " + events + " (expected: >= 0)");
         }
-        script.add(new Script.DropAfterEvents(events));
+        script(new Script.DropAfterEvents(events));
     }
 
     /** The next streamed request gets its first {@code events} events, then a Google error as an event, and ends. */
     public void errorEventNextAfterEvents(int events, int code, String googleStatus, String message) {
-        script.add(new Script.ErrorEventAfterEvents(events, code, googleStatus, message));
+        script(new Script.ErrorEventAfterEvents(events, code, googleStatus, message));
     }
 
     /** The next request's prompt is blocked: {@code promptFeedback.blockReason} and no candidates. */
     public void blockNextPrompt(String reason) {
-        script.add(new Script.BlockPrompt(Objects.requireNonNull(reason, "reason")));
-    }
-
-    /** Every request received so far, oldest first. */
-    public List<RecordedRequest> requests() {
-        synchronized (recorded) {
-            return List.copyOf(recorded);
-        }
-    }
-
-    /** The oldest request not yet taken, waiting up to {@code timeout}; null if none came. */
-    public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
-        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** Closes the server, every connection, and the event loop; waits for all of it. */
-    @Override
-    public void close() {
-        server.close();
-    }
-
-    Script nextScript() {
-        return script.poll();
-    }
-
-    void record(RecordedRequest request) {
-        synchronized (recorded) {
-            recorded.add(request);
-        }
-        untaken.add(request);
+        script(new Script.BlockPrompt(Objects.requireNonNull(reason, "reason")));
     }
 
     /** True when {@code prefix} was seen before (Gemini's implicit cache); remembers it either way. */

@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -78,7 +77,8 @@ final class GeminiUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        upstream.record(RecordedRequest.of(request));
+        RecordedRequest recorded = RecordedRequest.of(request);
+        upstream.record(recorded);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
         Matcher m = METHOD_PATH.matcher(query.path());
@@ -104,12 +104,7 @@ final class GeminiUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRe
             error(ctx, keepAlive, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", 0, detail);
             return;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            body = null;
-        }
+        JsonNode body = recorded.bodyJsonOrNull();
         try {
             switch (method) {
                 case "generateContent", "streamGenerateContent" -> checkGenerateContent(model, body);

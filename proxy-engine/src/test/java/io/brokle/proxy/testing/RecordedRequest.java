@@ -83,6 +83,15 @@ public record RecordedRequest(String method, String uri, List<Map.Entry<String, 
         }
     }
 
+    /** The body parsed as JSON, or null when it is not JSON (for a mock to answer with its 400). */
+    public JsonNode bodyJsonOrNull() {
+        try {
+            return MAPPER.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     @Override
     public String toString() {
         return method + " " + uri + " (" + body.length + " body bytes)";

@@ -6,13 +6,7 @@ import io.brokle.proxy.mock.MockEndpoints;
 import io.brokle.proxy.mock.MockProviderServer;
 import io.netty.channel.Channel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -35,17 +29,13 @@ import java.util.function.BooleanSupplier;
  * <p>Owns a one-thread event loop group, its server channel and every accepted connection;
  * {@link #close()} ends them all. Thread-safe.
  */
-public final class ScriptedUpstream implements AutoCloseable {
+public final class ScriptedUpstream extends MockUpstream<Behaviour> {
     private final MockOptions options;
     private final MockEndpoints endpoints;
-    private final Queue<Behaviour> script = new ConcurrentLinkedQueue<>();
     private volatile Behaviour fallback = Behaviour.normal();
-    private final List<RecordedRequest> recorded = new ArrayList<>();
-    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
     private final Object connectionsLock = new Object();
     private int accepted;
     private int closed;
-    private LoopbackHttpServer server;
 
     private ScriptedUpstream(MockOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -60,18 +50,15 @@ public final class ScriptedUpstream implements AutoCloseable {
     /** Starts with {@code options} for normal answers (latency, chunk delay, chunk count and size). */
     public static ScriptedUpstream start(MockOptions options) {
         ScriptedUpstream upstream = new ScriptedUpstream(options);
-        upstream.server = new LoopbackHttpServer("scripted-upstream", MockProviderServer.MAX_REQUEST_BYTES,
+        upstream.listen("scripted-upstream", MockProviderServer.MAX_REQUEST_BYTES,
                 () -> new ScriptedHandler(upstream), upstream::connectionOpened);
         return upstream;
     }
 
-    public int port() {
-        return server.port();
-    }
-
     /** {@code http://127.0.0.1:PORT/v1}. */
+    @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/v1";
+        return super.baseUrl() + "/v1";
     }
 
     public MockOptions options() {
@@ -80,33 +67,12 @@ public final class ScriptedUpstream implements AutoCloseable {
 
     /** Queues {@code behaviour} for the next request that finds the queue non-empty. */
     public void enqueue(Behaviour behaviour) {
-        script.add(Objects.requireNonNull(behaviour, "behaviour"));
+        script(Objects.requireNonNull(behaviour, "behaviour"));
     }
 
     /** What requests get when the queue is empty. */
     public void setDefault(Behaviour behaviour) {
         fallback = Objects.requireNonNull(behaviour, "behaviour");
-    }
-
-    /** Every request received so far, oldest first. */
-    public List<RecordedRequest> requests() {
-        synchronized (recorded) {
-            return List.copyOf(recorded);
-        }
-    }
-
-    public int requestCount() {
-        synchronized (recorded) {
-            return recorded.size();
-        }
-    }
-
-    /**
-     * The oldest request not yet taken, waiting up to {@code timeout} for one to arrive; null if
-     * none did. Independent of {@link #requests()}, which keeps everything.
-     */
-    public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
-        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     public int connectionsAccepted() {
@@ -157,26 +123,13 @@ public final class ScriptedUpstream implements AutoCloseable {
         }
     }
 
-    /** Closes the server, every connection, and the event loop; waits for all of it. */
-    @Override
-    public void close() {
-        server.close();
-    }
-
     MockEndpoints endpoints() {
         return endpoints;
     }
 
     Behaviour nextBehaviour() {
-        Behaviour next = script.poll();
+        Behaviour next = nextScript();
         return next != null ? next : fallback;
-    }
-
-    void record(RecordedRequest request) {
-        synchronized (recorded) {
-            recorded.add(request);
-        }
-        untaken.add(request);
     }
 
     private void connectionOpened(Channel channel) {

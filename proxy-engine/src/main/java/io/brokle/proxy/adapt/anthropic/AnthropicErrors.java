@@ -1,6 +1,7 @@
 package io.brokle.proxy.adapt.anthropic;
 
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiErrors;
 import io.brokle.proxy.adapt.TranslatedError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -200,13 +201,7 @@ public final class AnthropicErrors {
 
     /** {@code {"error":{"message","type","param":null,"code"}}}. */
     public static ObjectNode openAiError(String message, String type, String code) {
-        ObjectNode body = Json.object();
-        ObjectNode error = body.putObject("error");
-        error.put("message", message);
-        error.put("type", type);
-        error.putNull("param");
-        error.put("code", code);
-        return body;
+        return OpenAiErrors.openAiError(message, type, code);
     }
 
     private static String messageOf(JsonNode error, int status) {

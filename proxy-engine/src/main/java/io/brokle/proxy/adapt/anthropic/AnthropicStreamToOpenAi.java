@@ -1,6 +1,9 @@
 package io.brokle.proxy.adapt.anthropic;
 
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.NamedEventStream;
+import io.brokle.proxy.adapt.OpenAiChunks;
+import io.brokle.proxy.adapt.OpenAiErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -37,7 +40,7 @@ import java.util.Objects;
  * </ul>
  * Not thread-safe: one instance per answer, fed from one thread at a time.
  */
-public final class AnthropicStreamToOpenAi {
+public final class AnthropicStreamToOpenAi implements NamedEventStream {
     private enum Kind { TEXT, TOOL, JSON_ANSWER, THINKING, OTHER }
 
     /** What the translator knows about one content block, by the block's Anthropic index. */
@@ -80,14 +83,14 @@ public final class AnthropicStreamToOpenAi {
      * @param data      the SSE {@code data:} field, a JSON object
      * @return the OpenAI chunk documents to send, in order; empty when there is nothing to send
      */
+    @Override
     public List<String> feed(String eventName, String data) {
         if (completed || failed) {
             return List.of();
         }
         JsonNode event = Json.parseOrNull(data);
         if (event == null || !event.isObject()) {
-            return fail(AnthropicErrors.openAiError("The provider sent a stream event that is not JSON.",
-                    "upstream_error", "upstream_malformed"));
+            return fail(OpenAiErrors.notJsonEvent());
         }
         String type = Json.string(event, "type");
         if (type == null) {
@@ -112,11 +115,13 @@ public final class AnthropicStreamToOpenAi {
     }
 
     /** True once {@code message_stop} arrived: the stream is whole and {@code [DONE]} may follow. */
+    @Override
     public boolean completed() {
         return completed;
     }
 
     /** True once an {@code error} event (or a malformed one) ended the stream. */
+    @Override
     public boolean failed() {
         return failed;
     }
@@ -135,11 +140,7 @@ public final class AnthropicStreamToOpenAi {
         id = message.path("id").asText("");
         model = message.path("model").asText("");
         usage = usage.updatedBy(message.get("usage"));
-        ObjectNode delta = Json.object();
-        delta.put("role", "assistant");
-        delta.put("content", "");
-        delta.putNull("refusal");
-        out.add(chunk(delta, null));
+        out.add(chunk(OpenAiChunks.assistantDelta(), null));
         started = true;
     }
 
@@ -162,16 +163,7 @@ public final class AnthropicStreamToOpenAi {
                 }
                 int toolIndex = toolCalls++;
                 blocks.put(index, new Block(Kind.TOOL, toolIndex));
-                ObjectNode call = Json.object();
-                call.put("index", toolIndex);
-                call.put("id", block.path("id").asText(""));
-                call.put("type", "function");
-                ObjectNode function = call.putObject("function");
-                function.put("name", name);
-                function.put("arguments", "");
-                ObjectNode delta = Json.object();
-                delta.putArray("tool_calls").add(call);
-                out.add(chunk(delta, null));
+                out.add(chunk(OpenAiChunks.toolCallStartDelta(toolIndex, block.path("id").asText(""), name), null));
             }
             case "thinking" -> {
                 Block thinking = new Block(Kind.THINKING, -1);
@@ -212,12 +204,7 @@ public final class AnthropicStreamToOpenAi {
                 if (block.kind == Kind.JSON_ANSWER) {
                     out.add(content(fragment));
                 } else if (block.kind == Kind.TOOL) {
-                    ObjectNode call = Json.object();
-                    call.put("index", block.toolIndex);
-                    call.putObject("function").put("arguments", fragment);
-                    ObjectNode chunkDelta = Json.object();
-                    chunkDelta.putArray("tool_calls").add(call);
-                    out.add(chunk(chunkDelta, null));
+                    out.add(chunk(OpenAiChunks.toolCallArgumentsDelta(block.toolIndex, fragment), null));
                 }
             }
             case "thinking_delta" -> {
@@ -264,10 +251,7 @@ public final class AnthropicStreamToOpenAi {
             out.add(chunk(Json.object(), finishReason));
         }
         if (reply.includeUsage()) {
-            ObjectNode last = head();
-            last.putArray("choices");
-            last.set("usage", usage.toOpenAi());
-            out.add(Json.write(last));
+            out.add(OpenAiChunks.usageChunk(head(), usage.toOpenAi()));
         }
         completed = true;
     }
@@ -278,36 +262,18 @@ public final class AnthropicStreamToOpenAi {
     }
 
     private String content(String text) {
-        ObjectNode delta = Json.object();
-        delta.put("content", text);
-        return chunk(delta, null);
+        return chunk(OpenAiChunks.contentDelta(text), null);
     }
 
     private String reasoning(String text) {
-        ObjectNode delta = Json.object();
-        delta.put("reasoning_content", text);
-        return chunk(delta, null);
+        return chunk(OpenAiChunks.reasoningDelta(text), null);
     }
 
     private String chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = head();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        if (reply.includeUsage()) {
-            chunk.putNull("usage");
-        }
-        return Json.write(chunk);
+        return OpenAiChunks.chunk(head(), 0, delta, finishReason, reply.includeUsage());
     }
 
     private ObjectNode head() {
-        ObjectNode chunk = Json.object();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return OpenAiChunks.head(id, created, model);
     }
 }

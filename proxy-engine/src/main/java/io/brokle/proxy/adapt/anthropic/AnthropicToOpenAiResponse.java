@@ -1,6 +1,7 @@
 package io.brokle.proxy.adapt.anthropic;
 
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiCompletions;
 import io.brokle.proxy.adapt.TranslationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -79,26 +80,10 @@ public final class AnthropicToOpenAiResponse {
             }
         }
 
-        ObjectNode out = Json.object();
-        out.put("id", Json.string(message, "id"));
-        out.put("object", "chat.completion");
-        out.put("created", created);
-        out.put("model", Json.string(message, "model"));
+        ObjectNode out = OpenAiCompletions.head(Json.string(message, "id"), created, Json.string(message, "model"));
         ObjectNode choice = out.putArray("choices").addObject();
         choice.put("index", 0);
-        ObjectNode reply0 = choice.putObject("message");
-        reply0.put("role", "assistant");
-        if (hasText) {
-            reply0.put("content", text.toString());
-        } else if (!toolCalls.isEmpty()) {
-            reply0.putNull("content");
-        } else {
-            reply0.put("content", "");
-        }
-        reply0.putNull("refusal");
-        if (!toolCalls.isEmpty()) {
-            reply0.set("tool_calls", toolCalls);
-        }
+        ObjectNode reply0 = OpenAiCompletions.assistantMessage(choice, hasText ? text.toString() : null, toolCalls);
         if (!thinkingBlocks.isEmpty()) {
             reply0.put("reasoning_content", reasoning.toString());
             reply0.set("thinking_blocks", thinkingBlocks);

@@ -1,6 +1,9 @@
 package io.brokle.proxy.adapt.anthropic;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiMessages;
 import io.brokle.proxy.adapt.TranslationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -66,30 +69,17 @@ final class OpenAiMessagesToAnthropic {
     }
 
     void translate(JsonNode openAiMessages) throws TranslationException {
-        if (openAiMessages == null || !openAiMessages.isArray() || openAiMessages.isEmpty()) {
-            throw new TranslationException("messages must be a non-empty array", "messages");
-        }
+        OpenAiMessages.requireNonEmpty(openAiMessages);
         for (int i = 0; i < openAiMessages.size(); i++) {
-            JsonNode message = openAiMessages.get(i);
             String path = "messages[" + i + "]";
-            if (!message.isObject()) {
-                throw new TranslationException(path + " must be an object", path);
-            }
-            if (Json.present(message, "name")) {
-                dropped.add("messages[].name");
-            }
+            JsonNode message = OpenAiMessages.message(openAiMessages, i, path, dropped);
             String role = Json.string(message, "role");
             switch (role == null ? "" : role) {
                 case "system", "developer" -> system(message, path);
                 case "user" -> append("user", userContent(message, path));
                 case "assistant" -> append("assistant", assistantContent(message, path));
                 case "tool" -> append("user", toolResult(message, path));
-                case "function" -> throw new TranslationException(
-                        "role \"function\" (legacy function calling) is not supported: use tools and role \"tool\"",
-                        path + ".role");
-                default -> throw new TranslationException(
-                        "unknown role " + (role == null ? "(none)" : "\"" + role + "\"")
-                                + " (expected: system, developer, user, assistant, tool)", path + ".role");
+                default -> throw OpenAiMessages.unsupportedRole(role, path);
             }
         }
     }
@@ -387,13 +377,5 @@ final class OpenAiMessagesToAnthropic {
         block.put("type", "text");
         block.put("text", text);
         return block;
-    }
-
-    static String requireString(JsonNode node, String field, String path) throws TranslationException {
-        String value = Json.string(node, field);
-        if (value == null) {
-            throw new TranslationException(field + " must be a string", path + "." + field);
-        }
-        return value;
     }
 }

@@ -1,5 +1,16 @@
 package io.brokle.proxy.adapt.anthropic;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.copyNumber;
+import static io.brokle.proxy.adapt.OpenAiParameters.emptyObjectSchema;
+import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
+import static io.brokle.proxy.adapt.OpenAiParameters.noteDropped;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseSeveralChoices;
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
+import static io.brokle.proxy.adapt.OpenAiParameters.stream;
+
+import io.brokle.proxy.adapt.FunctionTool;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.TranslationException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,7 +110,7 @@ public final class OpenAiToAnthropicRequest {
         }
         Set<String> dropped = new LinkedHashSet<>();
         refuseUnsupported(request);
-        noteDropped(request, dropped);
+        noteDropped(request, HANDLED, dropped);
 
         OpenAiMessagesToAnthropic messages = new OpenAiMessagesToAnthropic(dropped);
         messages.translate(request.get("messages"));
@@ -180,8 +191,8 @@ public final class OpenAiToAnthropicRequest {
             out.set("stop_sequences", stop);
         }
         temperature(request, out, dropped);
-        copyNumber(request, "top_p", out);
-        copyNumber(request, "top_k", out);
+        copyNumber(request, "top_p", out, "top_p");
+        copyNumber(request, "top_k", out, "top_k");
         if (Json.present(request, "user")) {
             if (!request.get("user").isTextual()) {
                 throw new TranslationException("user must be a string", "user");
@@ -204,80 +215,30 @@ public final class OpenAiToAnthropicRequest {
         if (model == null || !model.isTextual()) {
             throw new TranslationException("model must be a string", "model");
         }
-        JsonNode n = request.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.intValue() == 1)) {
-            throw new TranslationException("n must be 1 for Anthropic models (one choice per request)", "n");
-        }
-        if (Json.present(request, "audio")) {
-            throw new TranslationException("audio output is not supported by Anthropic models", "audio");
-        }
-        JsonNode modalities = request.get("modalities");
-        if (modalities != null && modalities.isArray()) {
-            for (JsonNode modality : modalities) {
-                if (!"text".equals(modality.asText())) {
-                    throw new TranslationException("only the text modality is supported by Anthropic models",
-                            "modalities");
-                }
-            }
-        }
-        for (String legacy : new String[] {"functions", "function_call"}) {
-            if (Json.present(request, legacy)) {
-                throw new TranslationException(legacy + " (legacy function calling) is not supported: use tools "
-                        + "and tool_choice", legacy);
-            }
-        }
-    }
-
-    private static void noteDropped(JsonNode request, Set<String> dropped) {
-        request.fieldNames().forEachRemaining(field -> {
-            if (HANDLED.contains(field)) {
-                return;
-            }
-            JsonNode value = request.get(field);
-            boolean noEffect = value.isNull() || (value.isBoolean() && !value.booleanValue())
-                    || (value.isNumber() && value.doubleValue() == 0);
-            if (!noEffect) {
-                dropped.add(field);
-            }
-        });
+        refuseSeveralChoices(request, "n must be 1 for Anthropic models (one choice per request)");
+        refuseNonTextAndLegacyFunctions(request, "audio output is not supported by Anthropic models",
+                "only the text modality is supported by Anthropic models");
     }
 
     private static ArrayNode tools(JsonNode openAiTools, Set<String> dropped) throws TranslationException {
-        if (openAiTools == null || openAiTools.isNull()) {
-            return null;
-        }
-        if (!openAiTools.isArray()) {
-            throw new TranslationException("tools must be an array", "tools");
-        }
-        if (openAiTools.isEmpty()) {
+        openAiTools = FunctionTool.array(openAiTools);
+        if (openAiTools == null || openAiTools.isEmpty()) {
             return null;
         }
         ArrayNode tools = Json.array();
         for (int i = 0; i < openAiTools.size(); i++) {
-            JsonNode tool = openAiTools.get(i);
-            String path = "tools[" + i + "]";
-            if (!"function".equals(Json.string(tool, "type"))) {
-                throw new TranslationException("only function tools are supported", path + ".type");
-            }
-            JsonNode function = tool.path("function");
+            FunctionTool tool = FunctionTool.read(openAiTools, i);
             ObjectNode out = tools.addObject();
-            out.put("name", OpenAiMessagesToAnthropic.requireString(function, "name", path + ".function"));
-            if (Json.present(function, "description")) {
-                out.put("description", OpenAiMessagesToAnthropic.requireString(function, "description",
-                        path + ".function"));
+            out.put("name", tool.name());
+            if (tool.description() != null) {
+                out.put("description", tool.description());
             }
-            JsonNode parameters = function.get("parameters");
-            if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-                throw new TranslationException("parameters must be a JSON schema object",
-                        path + ".function.parameters");
-            }
-            out.set("input_schema", parameters != null && parameters.isObject() ? parameters.deepCopy()
-                    : emptyObjectSchema());
-            if (function.path("strict").asBoolean(false)) {
+            out.set("input_schema", tool.parameters() != null ? tool.parameters().deepCopy() : emptyObjectSchema());
+            if (tool.strict()) {
                 dropped.add("tools[].function.strict");
             }
-            OpenAiMessagesToAnthropic.copyCacheControl(function, out, path + ".function");
-            OpenAiMessagesToAnthropic.copyCacheControl(tool, out, path);
+            OpenAiMessagesToAnthropic.copyCacheControl(tool.function(), out, tool.path() + ".function");
+            OpenAiMessagesToAnthropic.copyCacheControl(tool.tool(), out, tool.path());
         }
         return tools;
     }
@@ -301,7 +262,7 @@ public final class OpenAiToAnthropicRequest {
             }
             out = Json.object();
             out.put("type", "tool");
-            out.put("name", OpenAiMessagesToAnthropic.requireString(choice.path("function"), "name",
+            out.put("name", requireString(choice.path("function"), "name",
                     "tool_choice.function"));
         } else if (choice != null && !choice.isNull()) {
             throw new TranslationException("tool_choice must be a string or an object", "tool_choice");
@@ -347,20 +308,6 @@ public final class OpenAiToAnthropicRequest {
         return budget;
     }
 
-    private static Integer maxTokens(JsonNode request) throws TranslationException {
-        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
-            JsonNode value = request.get(field);
-            if (value == null || value.isNull()) {
-                continue;
-            }
-            if (!value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > Integer.MAX_VALUE) {
-                throw new TranslationException(field + " must be a positive integer", field);
-            }
-            return value.intValue();
-        }
-        return null;
-    }
-
     private static ObjectNode responseFormatTool(JsonNode format) throws TranslationException {
         String type = Json.string(format, "type");
         if ("text".equals(type)) {
@@ -399,26 +346,6 @@ public final class OpenAiToAnthropicRequest {
         return tool;
     }
 
-    private static ArrayNode stopSequences(JsonNode stop) throws TranslationException {
-        if (stop == null || stop.isNull()) {
-            return null;
-        }
-        ArrayNode out = Json.array();
-        if (stop.isTextual()) {
-            return out.add(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw new TranslationException("stop must be a string or an array of strings", "stop");
-        }
-        for (JsonNode sequence : stop) {
-            if (!sequence.isTextual()) {
-                throw new TranslationException("stop must be a string or an array of strings", "stop");
-            }
-            out.add(sequence.textValue());
-        }
-        return out.isEmpty() ? null : out;
-    }
-
     private static void temperature(JsonNode request, ObjectNode out, Set<String> dropped)
             throws TranslationException {
         JsonNode temperature = request.get("temperature");
@@ -436,32 +363,4 @@ public final class OpenAiToAnthropicRequest {
         }
     }
 
-    private static void copyNumber(JsonNode request, String field, ObjectNode out) throws TranslationException {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            return;
-        }
-        if (!value.isNumber()) {
-            throw new TranslationException(field + " must be a number", field);
-        }
-        out.set(field, value);
-    }
-
-    private static boolean stream(JsonNode request) throws TranslationException {
-        JsonNode stream = request.get("stream");
-        if (stream == null || stream.isNull()) {
-            return false;
-        }
-        if (!stream.isBoolean()) {
-            throw new TranslationException("stream must be a boolean", "stream");
-        }
-        return stream.booleanValue();
-    }
-
-    private static ObjectNode emptyObjectSchema() {
-        ObjectNode schema = Json.object();
-        schema.put("type", "object");
-        schema.putObject("properties");
-        return schema;
-    }
-}
+            }

@@ -3,6 +3,8 @@ package io.brokle.proxy.adapt.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiChunks;
+import io.brokle.proxy.adapt.OpenAiErrors;
 import io.brokle.proxy.adapt.anthropic.AnthropicErrors;
 import io.brokle.proxy.adapt.anthropic.ReplyOptions;
 import io.brokle.proxy.adapt.anthropic.TokenUsage;
@@ -96,8 +98,7 @@ public final class ConverseStreamToOpenAi {
         }
         JsonNode event = Json.parseOrNull(message.payload());
         if (event == null || !event.isObject()) {
-            return fail(AnthropicErrors.openAiError("The provider sent a stream event that is not JSON.",
-                    "upstream_error", "upstream_malformed"));
+            return fail(OpenAiErrors.notJsonEvent());
         }
         List<String> out = new ArrayList<>(2);
         String type = message.eventType();
@@ -135,11 +136,7 @@ public final class ConverseStreamToOpenAi {
             return;
         }
         started = true;
-        ObjectNode delta = Json.object();
-        delta.put("role", "assistant");
-        delta.put("content", "");
-        delta.putNull("refusal");
-        out.add(chunk(delta, null));
+        out.add(chunk(OpenAiChunks.assistantDelta(), null));
     }
 
     private void blockStart(JsonNode event, List<String> out) {
@@ -157,16 +154,7 @@ public final class ConverseStreamToOpenAi {
         }
         int toolIndex = toolCalls++;
         blocks.put(index, new Block(Kind.TOOL, toolIndex));
-        ObjectNode call = Json.object();
-        call.put("index", toolIndex);
-        call.put("id", toolUse.path("toolUseId").asText(""));
-        call.put("type", "function");
-        ObjectNode function = call.putObject("function");
-        function.put("name", name);
-        function.put("arguments", "");
-        ObjectNode delta = Json.object();
-        delta.putArray("tool_calls").add(call);
-        out.add(chunk(delta, null));
+        out.add(chunk(OpenAiChunks.toolCallStartDelta(toolIndex, toolUse.path("toolUseId").asText(""), name), null));
     }
 
     private void blockDelta(JsonNode event, List<String> out) {
@@ -188,12 +176,7 @@ public final class ConverseStreamToOpenAi {
             if (block.kind == Kind.JSON_ANSWER) {
                 out.add(content(fragment));
             } else if (block.kind == Kind.TOOL) {
-                ObjectNode call = Json.object();
-                call.put("index", block.toolIndex);
-                call.putObject("function").put("arguments", fragment);
-                ObjectNode chunkDelta = Json.object();
-                chunkDelta.putArray("tool_calls").add(call);
-                out.add(chunk(chunkDelta, null));
+                out.add(chunk(OpenAiChunks.toolCallArgumentsDelta(block.toolIndex, fragment), null));
             }
         } else if (delta.has("reasoningContent")) {
             if (block == null) {
@@ -204,9 +187,7 @@ public final class ConverseStreamToOpenAi {
             String text = reasoning.path("text").asText("");
             if (!text.isEmpty()) {
                 block.reasoning.append(text);
-                ObjectNode chunkDelta = Json.object();
-                chunkDelta.put("reasoning_content", text);
-                out.add(chunk(chunkDelta, null));
+                out.add(chunk(OpenAiChunks.reasoningDelta(text), null));
             }
             if (Json.present(reasoning, "signature")) {
                 block.signature += reasoning.path("signature").asText("");
@@ -243,10 +224,7 @@ public final class ConverseStreamToOpenAi {
             return;
         }
         if (reply.includeUsage()) {
-            ObjectNode last = head();
-            last.putArray("choices");
-            last.set("usage", usage.toOpenAi());
-            out.add(Json.write(last));
+            out.add(OpenAiChunks.usageChunk(head(), usage.toOpenAi()));
         }
         completed = true;
     }
@@ -257,30 +235,14 @@ public final class ConverseStreamToOpenAi {
     }
 
     private String content(String text) {
-        ObjectNode delta = Json.object();
-        delta.put("content", text);
-        return chunk(delta, null);
+        return chunk(OpenAiChunks.contentDelta(text), null);
     }
 
     private String chunk(ObjectNode delta, String finish) {
-        ObjectNode chunk = head();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finish);
-        if (reply.includeUsage()) {
-            chunk.putNull("usage");
-        }
-        return Json.write(chunk);
+        return OpenAiChunks.chunk(head(), 0, delta, finish, reply.includeUsage());
     }
 
     private ObjectNode head() {
-        ObjectNode chunk = Json.object();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return OpenAiChunks.head(id, created, model);
     }
 }

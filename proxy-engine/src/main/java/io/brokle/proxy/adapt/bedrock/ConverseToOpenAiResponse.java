@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiCompletions;
 import io.brokle.proxy.adapt.TranslationException;
 import io.brokle.proxy.adapt.anthropic.ReplyOptions;
 import io.brokle.proxy.adapt.anthropic.TokenUsage;
@@ -78,26 +79,10 @@ public final class ConverseToOpenAiResponse {
             // image, document, citations and later block types have no OpenAI answer form.
         }
 
-        ObjectNode out = Json.object();
-        out.put("id", id);
-        out.put("object", "chat.completion");
-        out.put("created", created);
-        out.put("model", model);
+        ObjectNode out = OpenAiCompletions.head(id, created, model);
         ObjectNode choice = out.putArray("choices").addObject();
         choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (hasText) {
-            message.put("content", text.toString());
-        } else if (!toolCalls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", "");
-        }
-        message.putNull("refusal");
-        if (!toolCalls.isEmpty()) {
-            message.set("tool_calls", toolCalls);
-        }
+        ObjectNode message = OpenAiCompletions.assistantMessage(choice, hasText ? text.toString() : null, toolCalls);
         if (!thinkingBlocks.isEmpty()) {
             message.put("reasoning_content", reasoning.toString());
             message.set("thinking_blocks", thinkingBlocks);

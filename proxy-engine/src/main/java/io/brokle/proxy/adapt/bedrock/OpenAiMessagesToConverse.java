@@ -1,9 +1,12 @@
 package io.brokle.proxy.adapt.bedrock;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiMessages;
 import io.brokle.proxy.adapt.TranslationException;
 import java.util.Locale;
 import java.util.Map;
@@ -65,30 +68,17 @@ final class OpenAiMessagesToConverse {
     }
 
     void translate(JsonNode openAiMessages) throws TranslationException {
-        if (openAiMessages == null || !openAiMessages.isArray() || openAiMessages.isEmpty()) {
-            throw new TranslationException("messages must be a non-empty array", "messages");
-        }
+        OpenAiMessages.requireNonEmpty(openAiMessages);
         for (int i = 0; i < openAiMessages.size(); i++) {
-            JsonNode message = openAiMessages.get(i);
             String path = "messages[" + i + "]";
-            if (!message.isObject()) {
-                throw new TranslationException(path + " must be an object", path);
-            }
-            if (Json.present(message, "name")) {
-                dropped.add("messages[].name");
-            }
+            JsonNode message = OpenAiMessages.message(openAiMessages, i, path, dropped);
             String role = Json.string(message, "role");
             switch (role == null ? "" : role) {
                 case "system", "developer" -> system(message, path);
                 case "user" -> append("user", userContent(message, path));
                 case "assistant" -> append("assistant", assistantContent(message, path));
                 case "tool" -> append("user", toolResult(message, path));
-                case "function" -> throw new TranslationException(
-                        "role \"function\" (legacy function calling) is not supported: use tools and role \"tool\"",
-                        path + ".role");
-                default -> throw new TranslationException("unknown role "
-                        + (role == null ? "(none)" : "\"" + role + "\"")
-                        + " (expected: system, developer, user, assistant, tool)", path + ".role");
+                default -> throw OpenAiMessages.unsupportedRole(role, path);
             }
         }
     }
@@ -384,13 +374,5 @@ final class OpenAiMessagesToConverse {
         ObjectNode block = Json.object();
         block.put("text", text);
         return block;
-    }
-
-    static String requireString(JsonNode node, String field, String path) throws TranslationException {
-        String value = Json.string(node, field);
-        if (value == null) {
-            throw new TranslationException(field + " must be a string", path + "." + field);
-        }
-        return value;
     }
 }

@@ -1,9 +1,19 @@
 package io.brokle.proxy.adapt.bedrock;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.copyNumber;
+import static io.brokle.proxy.adapt.OpenAiParameters.emptyObjectSchema;
+import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseSeveralChoices;
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brokle.proxy.adapt.FunctionTool;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiParameters;
 import io.brokle.proxy.adapt.TranslationException;
 import io.brokle.proxy.adapt.anthropic.OpenAiToAnthropicRequest;
 import io.brokle.proxy.adapt.anthropic.ReplyOptions;
@@ -165,14 +175,7 @@ public final class OpenAiToConverseRequest {
 
     /** Whether the request asks for a stream ({@code converse-stream}); checked by {@link #translate}. */
     public static boolean stream(JsonNode request) throws TranslationException {
-        JsonNode stream = request.get("stream");
-        if (stream == null || stream.isNull()) {
-            return false;
-        }
-        if (!stream.isBoolean()) {
-            throw new TranslationException("stream must be a boolean", "stream");
-        }
-        return stream.booleanValue();
+        return OpenAiParameters.stream(request);
     }
 
     /** Whether {@code modelId} is an Anthropic Claude model (also through an inference profile, us.anthropic...). */
@@ -181,65 +184,31 @@ public final class OpenAiToConverseRequest {
     }
 
     private static void refuseUnsupported(JsonNode request) throws TranslationException {
-        JsonNode n = request.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.intValue() == 1)) {
-            throw new TranslationException("n must be 1 for Bedrock models (one choice per request)", "n");
-        }
-        if (Json.present(request, "audio")) {
-            throw new TranslationException("audio output is not supported by Bedrock's Converse API", "audio");
-        }
-        JsonNode modalities = request.get("modalities");
-        if (modalities != null && modalities.isArray()) {
-            for (JsonNode modality : modalities) {
-                if (!"text".equals(modality.asText())) {
-                    throw new TranslationException("only the text modality is supported by Bedrock's Converse API",
-                            "modalities");
-                }
-            }
-        }
-        for (String legacy : new String[] {"functions", "function_call"}) {
-            if (Json.present(request, legacy)) {
-                throw new TranslationException(legacy + " (legacy function calling) is not supported: use tools "
-                        + "and tool_choice", legacy);
-            }
-        }
+        refuseSeveralChoices(request, "n must be 1 for Bedrock models (one choice per request)");
+        refuseNonTextAndLegacyFunctions(request, "audio output is not supported by Bedrock's Converse API",
+                "only the text modality is supported by Bedrock's Converse API");
     }
 
     private static ArrayNode tools(JsonNode openAiTools, Set<String> dropped) throws TranslationException {
-        if (openAiTools == null || openAiTools.isNull()) {
-            return null;
-        }
-        if (!openAiTools.isArray()) {
-            throw new TranslationException("tools must be an array", "tools");
-        }
-        if (openAiTools.isEmpty()) {
+        openAiTools = FunctionTool.array(openAiTools);
+        if (openAiTools == null || openAiTools.isEmpty()) {
             return null;
         }
         ArrayNode tools = Json.array();
         for (int i = 0; i < openAiTools.size(); i++) {
-            JsonNode tool = openAiTools.get(i);
-            String path = "tools[" + i + "]";
-            if (!"function".equals(Json.string(tool, "type"))) {
-                throw new TranslationException("only function tools are supported", path + ".type");
-            }
-            JsonNode function = tool.path("function");
+            FunctionTool tool = FunctionTool.read(openAiTools, i);
             ObjectNode spec = Json.object();
-            spec.put("name", OpenAiMessagesToConverse.requireString(function, "name", path + ".function"));
-            if (Json.present(function, "description")) {
-                spec.put("description", OpenAiMessagesToConverse.requireString(function, "description",
-                        path + ".function"));
+            spec.put("name", tool.name());
+            if (tool.description() != null) {
+                spec.put("description", tool.description());
             }
-            JsonNode parameters = function.get("parameters");
-            if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-                throw new TranslationException("parameters must be a JSON schema object", path + ".function.parameters");
-            }
-            spec.putObject("inputSchema").set("json", parameters != null && parameters.isObject()
-                    ? parameters.deepCopy() : emptyObjectSchema());
-            if (function.path("strict").asBoolean(false)) {
+            spec.putObject("inputSchema").set("json", tool.parameters() != null
+                    ? tool.parameters().deepCopy() : emptyObjectSchema());
+            if (tool.strict()) {
                 dropped.add("tools[].function.strict");
             }
             tools.addObject().set("toolSpec", spec);
-            if (Json.present(tool, "cache_control") || Json.present(function, "cache_control")) {
+            if (Json.present(tool.tool(), "cache_control") || Json.present(tool.function(), "cache_control")) {
                 tools.add(OpenAiMessagesToConverse.cachePoint());
             }
         }
@@ -262,7 +231,7 @@ public final class OpenAiToConverseRequest {
             return out;
         }
         if (choice.isObject() && "function".equals(Json.string(choice, "type"))) {
-            out.putObject("tool").put("name", OpenAiMessagesToConverse.requireString(choice.path("function"), "name",
+            out.putObject("tool").put("name", requireString(choice.path("function"), "name",
                     "tool_choice.function"));
             return out;
         }
@@ -290,20 +259,6 @@ public final class OpenAiToConverseRequest {
             return 0;
         }
         return budget;
-    }
-
-    private static Integer maxTokens(JsonNode request) throws TranslationException {
-        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
-            JsonNode value = request.get(field);
-            if (value == null || value.isNull()) {
-                continue;
-            }
-            if (!value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > Integer.MAX_VALUE) {
-                throw new TranslationException(field + " must be a positive integer", field);
-            }
-            return value.intValue();
-        }
-        return null;
     }
 
     /** The forced tool of a JSON {@code response_format}, or null for none or {@code text}. */
@@ -349,42 +304,4 @@ public final class OpenAiToConverseRequest {
         return tool;
     }
 
-    private static ArrayNode stopSequences(JsonNode stop) throws TranslationException {
-        if (stop == null || stop.isNull()) {
-            return null;
-        }
-        ArrayNode out = Json.array();
-        if (stop.isTextual()) {
-            return out.add(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw new TranslationException("stop must be a string or an array of strings", "stop");
-        }
-        for (JsonNode sequence : stop) {
-            if (!sequence.isTextual()) {
-                throw new TranslationException("stop must be a string or an array of strings", "stop");
             }
-            out.add(sequence.textValue());
-        }
-        return out.isEmpty() ? null : out;
-    }
-
-    private static void copyNumber(JsonNode request, String field, ObjectNode out, String as)
-            throws TranslationException {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            return;
-        }
-        if (!value.isNumber()) {
-            throw new TranslationException(field + " must be a number", field);
-        }
-        out.set(as, value);
-    }
-
-    private static ObjectNode emptyObjectSchema() {
-        ObjectNode schema = Json.object();
-        schema.put("type", "object");
-        schema.putObject("properties");
-        return schema;
-    }
-}

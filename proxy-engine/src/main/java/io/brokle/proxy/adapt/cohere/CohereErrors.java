@@ -1,5 +1,7 @@
 package io.brokle.proxy.adapt.cohere;
 
+import static io.brokle.proxy.adapt.OpenAiErrors.openAiError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
@@ -75,16 +77,5 @@ public final class CohereErrors {
         String lower = message.toLowerCase(Locale.ROOT);
         return lower.contains("too many tokens") || lower.contains("context length")
                 || lower.contains("context window") || lower.contains("maximum context");
-    }
-
-    /** {@code {"error":{"message","type","param":null,"code"}}}. */
-    static ObjectNode openAiError(String message, String type, String code) {
-        ObjectNode body = Json.object();
-        ObjectNode error = body.putObject("error");
-        error.put("message", message);
-        error.put("type", type);
-        error.putNull("param");
-        error.put("code", code);
-        return body;
     }
 }

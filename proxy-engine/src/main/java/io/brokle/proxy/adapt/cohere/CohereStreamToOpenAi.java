@@ -3,6 +3,9 @@ package io.brokle.proxy.adapt.cohere;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.NamedEventStream;
+import io.brokle.proxy.adapt.OpenAiChunks;
+import io.brokle.proxy.adapt.OpenAiErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +42,7 @@ import java.util.Map;
  * </ul>
  * Not thread-safe: one instance per answer, fed from one thread at a time.
  */
-public final class CohereStreamToOpenAi {
+public final class CohereStreamToOpenAi implements NamedEventStream {
     private final String model;
     private final long created;
     private final boolean includeUsage;
@@ -66,14 +69,14 @@ public final class CohereStreamToOpenAi {
      * @param data      the SSE {@code data:} field, a JSON object
      * @return the OpenAI chunk documents to send, in order; empty when there is nothing to send
      */
+    @Override
     public List<String> feed(String eventName, String data) {
         if (completed || failed) {
             return List.of();
         }
         JsonNode event = Json.parseOrNull(data);
         if (event == null || !event.isObject()) {
-            return fail(CohereErrors.openAiError("The provider sent a stream event that is not JSON.",
-                    "upstream_error", "upstream_malformed"));
+            return fail(OpenAiErrors.notJsonEvent());
         }
         String type = Json.string(event, "type");
         if (type == null) {
@@ -118,11 +121,13 @@ public final class CohereStreamToOpenAi {
     }
 
     /** True once {@code message-end} arrived: the stream is whole and {@code [DONE]} may follow. */
+    @Override
     public boolean completed() {
         return completed;
     }
 
     /** True once an error (or a malformed event) ended the stream. */
+    @Override
     public boolean failed() {
         return failed;
     }
@@ -137,42 +142,26 @@ public final class CohereStreamToOpenAi {
             return;
         }
         started = true;
-        ObjectNode delta = Json.object();
-        delta.put("role", "assistant");
-        delta.put("content", "");
-        delta.putNull("refusal");
-        out.add(chunk(delta, null));
+        out.add(chunk(OpenAiChunks.assistantDelta(), null));
     }
 
     private void text(String text, List<String> out) {
         if (!text.isEmpty()) {
-            ObjectNode delta = Json.object();
-            delta.put("content", text);
-            out.add(chunk(delta, null));
+            out.add(chunk(OpenAiChunks.contentDelta(text), null));
         }
     }
 
     private void reasoning(String text, List<String> out) {
         if (!text.isEmpty()) {
-            ObjectNode delta = Json.object();
-            delta.put("reasoning_content", text);
-            out.add(chunk(delta, null));
+            out.add(chunk(OpenAiChunks.reasoningDelta(text), null));
         }
     }
 
     private void toolCallStart(int cohereIndex, JsonNode call, List<String> out) {
         int index = toolIndexes.size();
         toolIndexes.put(cohereIndex, index);
-        ObjectNode outCall = Json.object();
-        outCall.put("index", index);
-        outCall.put("id", call.path("id").asText(""));
-        outCall.put("type", "function");
-        ObjectNode function = outCall.putObject("function");
-        function.put("name", call.path("function").path("name").asText(""));
-        function.put("arguments", "");
-        ObjectNode delta = Json.object();
-        delta.putArray("tool_calls").add(outCall);
-        out.add(chunk(delta, null));
+        String name = call.path("function").path("name").asText("");
+        out.add(chunk(OpenAiChunks.toolCallStartDelta(index, call.path("id").asText(""), name), null));
         arguments(index, call.path("function").path("arguments").asText(""), out);
     }
 
@@ -188,12 +177,7 @@ public final class CohereStreamToOpenAi {
         if (fragment.isEmpty()) {
             return;
         }
-        ObjectNode call = Json.object();
-        call.put("index", index);
-        call.putObject("function").put("arguments", fragment);
-        ObjectNode delta = Json.object();
-        delta.putArray("tool_calls").add(call);
-        out.add(chunk(delta, null));
+        out.add(chunk(OpenAiChunks.toolCallArgumentsDelta(index, fragment), null));
     }
 
     private List<String> messageEnd(JsonNode delta, List<String> out) {
@@ -207,10 +191,7 @@ public final class CohereStreamToOpenAi {
         usage = CohereUsage.of(delta.get("usage"));
         out.add(chunk(Json.object(), FinishReasons.toOpenAi(finish, !toolIndexes.isEmpty())));
         if (includeUsage) {
-            ObjectNode last = head();
-            last.putArray("choices");
-            last.set("usage", usage.toOpenAiChat());
-            out.add(Json.write(last));
+            out.add(OpenAiChunks.usageChunk(head(), usage.toOpenAiChat()));
         }
         completed = true;
         return out;
@@ -222,24 +203,10 @@ public final class CohereStreamToOpenAi {
     }
 
     private String chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = head();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        if (includeUsage) {
-            chunk.putNull("usage");
-        }
-        return Json.write(chunk);
+        return OpenAiChunks.chunk(head(), 0, delta, finishReason, includeUsage);
     }
 
     private ObjectNode head() {
-        ObjectNode chunk = Json.object();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return OpenAiChunks.head(id, created, model);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiCompletions;
 import io.brokle.proxy.adapt.TranslationException;
 
 /**
@@ -63,11 +64,7 @@ public final class CohereToOpenAiChat {
             reasoning.append(reasoning.isEmpty() ? "" : "\n").append(toolPlan);
         }
 
-        ObjectNode out = Json.object();
-        out.put("id", answer.path("id").asText(""));
-        out.put("object", "chat.completion");
-        out.put("created", created);
-        out.put("model", model);
+        ObjectNode out = OpenAiCompletions.head(answer.path("id").asText(""), created, model);
         ObjectNode choice = out.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode outMessage = choice.putObject("message");

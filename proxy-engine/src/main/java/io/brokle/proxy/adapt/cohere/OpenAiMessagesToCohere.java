@@ -1,9 +1,12 @@
 package io.brokle.proxy.adapt.cohere;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiMessages;
 import io.brokle.proxy.adapt.TranslationException;
 import java.util.Locale;
 import java.util.Set;
@@ -43,19 +46,11 @@ final class OpenAiMessagesToCohere {
     }
 
     ArrayNode translate(JsonNode openAiMessages) throws TranslationException {
-        if (openAiMessages == null || !openAiMessages.isArray() || openAiMessages.isEmpty()) {
-            throw new TranslationException("messages must be a non-empty array", "messages");
-        }
+        OpenAiMessages.requireNonEmpty(openAiMessages);
         ArrayNode out = Json.array();
         for (int i = 0; i < openAiMessages.size(); i++) {
-            JsonNode message = openAiMessages.get(i);
             String path = "messages[" + i + "]";
-            if (!message.isObject()) {
-                throw new TranslationException(path + " must be an object", path);
-            }
-            if (Json.present(message, "name")) {
-                dropped.add("messages[].name");
-            }
+            JsonNode message = OpenAiMessages.message(openAiMessages, i, path, dropped);
             noteCacheControl(message);
             String role = Json.string(message, "role");
             switch (role == null ? "" : role) {
@@ -63,12 +58,7 @@ final class OpenAiMessagesToCohere {
                 case "user" -> out.add(user(message, path));
                 case "assistant" -> out.add(assistant(message, path));
                 case "tool" -> out.add(tool(message, path));
-                case "function" -> throw new TranslationException(
-                        "role \"function\" (legacy function calling) is not supported: use tools and role \"tool\"",
-                        path + ".role");
-                default -> throw new TranslationException(
-                        "unknown role " + (role == null ? "(none)" : "\"" + role + "\"")
-                                + " (expected: system, developer, user, assistant, tool)", path + ".role");
+                default -> throw OpenAiMessages.unsupportedRole(role, path);
             }
         }
         return out;
@@ -256,13 +246,5 @@ final class OpenAiMessagesToCohere {
         item.put("type", "text");
         item.put("text", text);
         return item;
-    }
-
-    static String requireString(JsonNode node, String field, String path) throws TranslationException {
-        String value = Json.string(node, field);
-        if (value == null) {
-            throw new TranslationException(field + " must be a string", path + "." + field);
-        }
-        return value;
     }
 }

@@ -1,8 +1,18 @@
 package io.brokle.proxy.adapt.cohere;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.copyNumber;
+import static io.brokle.proxy.adapt.OpenAiParameters.hasEffect;
+import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseSeveralChoices;
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
+import static io.brokle.proxy.adapt.OpenAiParameters.stream;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brokle.proxy.adapt.FunctionTool;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.TranslationException;
 import java.util.ArrayList;
@@ -123,28 +133,9 @@ public final class OpenAiToCohereChat {
         if (model == null || !model.isTextual()) {
             throw new TranslationException("model must be a string", "model");
         }
-        JsonNode n = request.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.intValue() == 1)) {
-            throw new TranslationException("n must be 1 for Cohere models (one choice per request)", "n");
-        }
-        if (Json.present(request, "audio")) {
-            throw new TranslationException("audio output is not supported by Cohere models", "audio");
-        }
-        JsonNode modalities = request.get("modalities");
-        if (modalities != null && modalities.isArray()) {
-            for (JsonNode modality : modalities) {
-                if (!"text".equals(modality.asText())) {
-                    throw new TranslationException("only the text modality is supported by Cohere models",
-                            "modalities");
-                }
-            }
-        }
-        for (String legacy : new String[] {"functions", "function_call"}) {
-            if (Json.present(request, legacy)) {
-                throw new TranslationException(legacy + " (legacy function calling) is not supported: use tools "
-                        + "and tool_choice", legacy);
-            }
-        }
+        refuseSeveralChoices(request, "n must be 1 for Cohere models (one choice per request)");
+        refuseNonTextAndLegacyFunctions(request, "audio output is not supported by Cohere models",
+                "only the text modality is supported by Cohere models");
     }
 
     private static void noteDropped(JsonNode request, Set<String> dropped) {
@@ -160,9 +151,7 @@ public final class OpenAiToCohereChat {
             if (HANDLED.contains(field) || COHERE_FIELDS.contains(field)) {
                 return;
             }
-            boolean noEffect = value.isNull() || (value.isBoolean() && !value.booleanValue())
-                    || (value.isNumber() && value.doubleValue() == 0);
-            if (!noEffect) {
+            if (hasEffect(value)) {
                 dropped.add(field);
             }
         });
@@ -173,32 +162,18 @@ public final class OpenAiToCohereChat {
         JsonNode choice = request.get("tool_choice");
         ArrayNode cohereTools = Json.array();
         boolean strict = false;
-        if (tools != null && !tools.isNull()) {
-            if (!tools.isArray()) {
-                throw new TranslationException("tools must be an array", "tools");
-            }
+        if (FunctionTool.array(tools) != null) {
             for (int i = 0; i < tools.size(); i++) {
-                JsonNode tool = tools.get(i);
-                String path = "tools[" + i + "]";
-                if (!"function".equals(Json.string(tool, "type"))) {
-                    throw new TranslationException("only function tools are supported", path + ".type");
-                }
-                JsonNode function = tool.path("function");
+                FunctionTool tool = FunctionTool.read(tools, i);
                 ObjectNode outFunction = Json.object();
-                outFunction.put("name", OpenAiMessagesToCohere.requireString(function, "name", path + ".function"));
-                if (Json.present(function, "description")) {
-                    outFunction.put("description", OpenAiMessagesToCohere.requireString(function, "description",
-                            path + ".function"));
+                outFunction.put("name", tool.name());
+                if (tool.description() != null) {
+                    outFunction.put("description", tool.description());
                 }
-                JsonNode parameters = function.get("parameters");
-                if (parameters != null && !parameters.isNull()) {
-                    if (!parameters.isObject()) {
-                        throw new TranslationException("parameters must be a JSON schema object",
-                                path + ".function.parameters");
-                    }
-                    outFunction.set("parameters", parameters.deepCopy());
+                if (tool.parameters() != null) {
+                    outFunction.set("parameters", tool.parameters().deepCopy());
                 }
-                strict |= function.path("strict").asBoolean(false);
+                strict |= tool.strict();
                 ObjectNode outTool = cohereTools.addObject();
                 outTool.put("type", "function");
                 outTool.set("function", outFunction);
@@ -218,7 +193,7 @@ public final class OpenAiToCohereChat {
                 throw new TranslationException("tool_choice must name a function: {\"type\":\"function\","
                         + "\"function\":{\"name\":...}}", "tool_choice.type");
             }
-            String name = OpenAiMessagesToCohere.requireString(choice.path("function"), "name", "tool_choice.function");
+            String name = requireString(choice.path("function"), "name", "tool_choice.function");
             ArrayNode only = Json.array();
             for (JsonNode tool : cohereTools) {
                 if (name.equals(tool.path("function").path("name").asText())) {
@@ -247,33 +222,7 @@ public final class OpenAiToCohereChat {
         }
     }
 
-    private static Integer maxTokens(JsonNode request) throws TranslationException {
-        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
-            JsonNode value = request.get(field);
-            if (value == null || value.isNull()) {
-                continue;
-            }
-            if (!value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > Integer.MAX_VALUE) {
-                throw new TranslationException(field + " must be a positive integer", field);
-            }
-            return value.intValue();
-        }
-        return null;
-    }
-
-    private static void copyNumber(JsonNode request, String field, ObjectNode out, String cohereField)
-            throws TranslationException {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            return;
-        }
-        if (!value.isNumber()) {
-            throw new TranslationException(field + " must be a number", field);
-        }
-        out.set(cohereField, value);
-    }
-
-    private static void clamped(JsonNode request, String field, String cohereField, double min, double max,
+            private static void clamped(JsonNode request, String field, String cohereField, double min, double max,
                                 ObjectNode out, Set<String> dropped) throws TranslationException {
         JsonNode value = request.get(field);
         if (value == null || value.isNull()) {
@@ -289,26 +238,6 @@ public final class OpenAiToCohereChat {
         } else {
             out.set(cohereField, value);
         }
-    }
-
-    private static ArrayNode stopSequences(JsonNode stop) throws TranslationException {
-        if (stop == null || stop.isNull()) {
-            return null;
-        }
-        ArrayNode out = Json.array();
-        if (stop.isTextual()) {
-            return out.add(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw new TranslationException("stop must be a string or an array of strings", "stop");
-        }
-        for (JsonNode sequence : stop) {
-            if (!sequence.isTextual()) {
-                throw new TranslationException("stop must be a string or an array of strings", "stop");
-            }
-            out.add(sequence.textValue());
-        }
-        return out.isEmpty() ? null : out;
     }
 
     private static ObjectNode responseFormat(JsonNode format) throws TranslationException {
@@ -369,14 +298,4 @@ public final class OpenAiToCohereChat {
         out.set("thinking", thinking);
     }
 
-    private static boolean stream(JsonNode request) throws TranslationException {
-        JsonNode stream = request.get("stream");
-        if (stream == null || stream.isNull()) {
-            return false;
-        }
-        if (!stream.isBoolean()) {
-            throw new TranslationException("stream must be a boolean", "stream");
-        }
-        return stream.booleanValue();
     }
-}

@@ -1,5 +1,7 @@
 package io.brokle.proxy.adapt.gemini;
 
+import static io.brokle.proxy.adapt.OpenAiErrors.openAiError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
@@ -116,16 +118,6 @@ public final class GeminiErrors {
         return openAiError(blockedPromptMessage(promptFeedback), "invalid_request_error", "content_policy_violation");
     }
 
-    /** {@code {"error":{"message","type","param":null,"code"}}}. */
-    static ObjectNode openAiError(String message, String type, String code) {
-        ObjectNode body = Json.object();
-        ObjectNode error = body.putObject("error");
-        error.put("message", message);
-        error.put("type", type);
-        error.putNull("param");
-        error.put("code", code);
-        return body;
-    }
 
     private static JsonNode errorObject(JsonNode parsed) {
         if (parsed != null && parsed.isArray() && parsed.size() == 1) {

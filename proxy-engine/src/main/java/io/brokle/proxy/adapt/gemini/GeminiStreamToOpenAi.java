@@ -3,6 +3,8 @@ package io.brokle.proxy.adapt.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiChunks;
+import io.brokle.proxy.adapt.OpenAiErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,8 +78,7 @@ public final class GeminiStreamToOpenAi {
         }
         JsonNode event = Json.parseOrNull(data);
         if (event == null || !(event.isObject() || event.isArray())) {
-            return fail(GeminiErrors.openAiError("The provider sent a stream event that is not JSON.",
-                    "upstream_error", "upstream_malformed"));
+            return fail(OpenAiErrors.notJsonEvent());
         }
         ObjectNode error = GeminiErrors.streamErrorToOpenAi(event);
         if (error != null) {
@@ -106,10 +107,7 @@ public final class GeminiStreamToOpenAi {
         }
         if (finished.size() >= expectedCandidates) {
             if (usageMetadata != null) {
-                ObjectNode last = head();
-                last.putArray("choices");
-                last.set("usage", GeminiUsage.toOpenAi(usageMetadata));
-                out.add(Json.write(last));
+                out.add(OpenAiChunks.usageChunk(head(), GeminiUsage.toOpenAi(usageMetadata)));
             }
             out.add("[DONE]");
             completed = true;
@@ -133,11 +131,7 @@ public final class GeminiStreamToOpenAi {
         }
         if (!toolCallsByCandidate.containsKey(index)) {
             toolCallsByCandidate.put(index, 0);
-            ObjectNode delta = Json.object();
-            delta.put("role", "assistant");
-            delta.put("content", "");
-            delta.putNull("refusal");
-            out.add(chunk(index, delta, null));
+            out.add(chunk(index, OpenAiChunks.assistantDelta(), null));
         }
         for (JsonNode part : candidate.path("content").path("parts")) {
             if (part.has("functionCall")) {
@@ -156,12 +150,7 @@ public final class GeminiStreamToOpenAi {
                 ObjectNode delta = Json.object();
                 delta.putArray("tool_calls").add(first);
                 out.add(chunk(index, delta, null));
-                ObjectNode rest = Json.object();
-                rest.put("index", call);
-                rest.putObject("function").put("arguments", arguments);
-                ObjectNode argumentsDelta = Json.object();
-                argumentsDelta.putArray("tool_calls").add(rest);
-                out.add(chunk(index, argumentsDelta, null));
+                out.add(chunk(index, OpenAiChunks.toolCallArgumentsDelta(call, arguments), null));
             } else if (part.path("text").isTextual() && !part.get("text").textValue().isEmpty()) {
                 ObjectNode delta = Json.object();
                 delta.put(part.path("thought").asBoolean(false) ? "reasoning_content" : "content",
@@ -182,22 +171,10 @@ public final class GeminiStreamToOpenAi {
     }
 
     private String chunk(int index, ObjectNode delta, String finishReason) {
-        ObjectNode chunk = head();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", index);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        chunk.putNull("usage");
-        return Json.write(chunk);
+        return OpenAiChunks.chunk(head(), index, delta, finishReason, true);
     }
 
     private ObjectNode head() {
-        ObjectNode chunk = Json.object();
-        chunk.put("id", "chatcmpl-" + responseId);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", chunkModel);
-        return chunk;
+        return OpenAiChunks.head("chatcmpl-" + responseId, created, chunkModel);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiCompletions;
 import io.brokle.proxy.adapt.TranslationException;
 
 /**
@@ -52,11 +53,7 @@ public final class GeminiToOpenAiResponse {
             throw TranslationException.badUpstream("The provider's answer has no candidates.");
         }
         String responseId = responseId(response);
-        ObjectNode out = Json.object();
-        out.put("id", "chatcmpl-" + responseId);
-        out.put("object", "chat.completion");
-        out.put("created", created);
-        out.put("model", modelOf(response, model));
+        ObjectNode out = OpenAiCompletions.head("chatcmpl-" + responseId, created, modelOf(response, model));
         ArrayNode choices = out.putArray("choices");
         for (int i = 0; i < candidates.size(); i++) {
             JsonNode candidate = candidates.get(i);
@@ -89,19 +86,7 @@ public final class GeminiToOpenAiResponse {
         }
         ObjectNode choice = Json.object();
         choice.put("index", index);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (hasText) {
-            message.put("content", text.toString());
-        } else if (!toolCalls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", "");
-        }
-        message.putNull("refusal");
-        if (!toolCalls.isEmpty()) {
-            message.set("tool_calls", toolCalls);
-        }
+        ObjectNode message = OpenAiCompletions.assistantMessage(choice, hasText ? text.toString() : null, toolCalls);
         if (hasReasoning) {
             message.put("reasoning_content", reasoning.toString());
         }

@@ -1,9 +1,12 @@
 package io.brokle.proxy.adapt.gemini;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brokle.proxy.adapt.Json;
+import io.brokle.proxy.adapt.OpenAiMessages;
 import io.brokle.proxy.adapt.TranslationException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -76,18 +79,10 @@ final class OpenAiMessagesToGemini {
     }
 
     void translate(JsonNode messages) throws TranslationException {
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw new TranslationException("messages must be a non-empty array", "messages");
-        }
+        OpenAiMessages.requireNonEmpty(messages);
         for (int i = 0; i < messages.size(); i++) {
-            JsonNode message = messages.get(i);
             String path = "messages[" + i + "]";
-            if (!message.isObject()) {
-                throw new TranslationException(path + " must be an object", path);
-            }
-            if (Json.present(message, "name")) {
-                dropped.add("messages[].name");
-            }
+            JsonNode message = OpenAiMessages.message(messages, i, path, dropped);
             noteCacheControl(message);
             String role = Json.string(message, "role");
             switch (role == null ? "" : role) {
@@ -95,11 +90,7 @@ final class OpenAiMessagesToGemini {
                 case "user" -> append("user", userParts(message, path));
                 case "assistant" -> append("model", assistantParts(message, path));
                 case "tool" -> append("user", toolResult(message, path));
-                case "function" -> throw new TranslationException(
-                        "role \"function\" (legacy function calling) is not supported: use tools and role \"tool\"",
-                        path + ".role");
-                default -> throw new TranslationException("unknown role " + (role == null ? "(none)" : "\"" + role + "\"")
-                        + " (expected: system, developer, user, assistant, tool)", path + ".role");
+                default -> throw OpenAiMessages.unsupportedRole(role, path);
             }
         }
         if (contents.isEmpty()) {
@@ -347,13 +338,5 @@ final class OpenAiMessagesToGemini {
         ObjectNode content = contents.addObject();
         content.put("role", role);
         content.set("parts", parts);
-    }
-
-    static String requireString(JsonNode node, String field, String path) throws TranslationException {
-        JsonNode value = node == null ? null : node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new TranslationException(field + " must be a string", path + "." + field);
-        }
-        return value.textValue();
     }
 }

@@ -1,8 +1,17 @@
 package io.brokle.proxy.adapt.gemini;
 
+import static io.brokle.proxy.adapt.OpenAiParameters.copyNumber;
+import static io.brokle.proxy.adapt.OpenAiParameters.maxTokens;
+import static io.brokle.proxy.adapt.OpenAiParameters.noteDropped;
+import static io.brokle.proxy.adapt.OpenAiParameters.refuseNonTextAndLegacyFunctions;
+import static io.brokle.proxy.adapt.OpenAiParameters.requireString;
+import static io.brokle.proxy.adapt.OpenAiParameters.stopSequences;
+import static io.brokle.proxy.adapt.OpenAiParameters.stream;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brokle.proxy.adapt.FunctionTool;
 import io.brokle.proxy.adapt.Json;
 import io.brokle.proxy.adapt.TranslationException;
 import java.util.LinkedHashSet;
@@ -76,7 +85,7 @@ public final class OpenAiToGeminiRequest {
         }
         refuseUnsupported(request);
         Set<String> dropped = new LinkedHashSet<>();
-        noteDropped(request, dropped);
+        noteDropped(request, HANDLED, dropped);
 
         OpenAiMessagesToGemini messages = new OpenAiMessagesToGemini(dropped);
         messages.translate(request.get("messages"));
@@ -131,71 +140,27 @@ public final class OpenAiToGeminiRequest {
     }
 
     private static void refuseUnsupported(JsonNode request) throws TranslationException {
-        if (Json.present(request, "audio")) {
-            throw new TranslationException("audio output is not supported for Gemini models through the gateway", "audio");
-        }
-        JsonNode modalities = request.get("modalities");
-        if (modalities != null && modalities.isArray()) {
-            for (JsonNode modality : modalities) {
-                if (!"text".equals(modality.asText())) {
-                    throw new TranslationException("only the text modality is supported for Gemini models", "modalities");
-                }
-            }
-        }
-        for (String legacy : new String[] {"functions", "function_call"}) {
-            if (Json.present(request, legacy)) {
-                throw new TranslationException(legacy + " (legacy function calling) is not supported: use tools "
-                        + "and tool_choice", legacy);
-            }
-        }
-    }
-
-    private static void noteDropped(JsonNode request, Set<String> dropped) {
-        request.fieldNames().forEachRemaining(field -> {
-            if (HANDLED.contains(field)) {
-                return;
-            }
-            JsonNode value = request.get(field);
-            boolean noEffect = value.isNull() || (value.isBoolean() && !value.booleanValue())
-                    || (value.isNumber() && value.doubleValue() == 0);
-            if (!noEffect) {
-                dropped.add(field);
-            }
-        });
+        refuseNonTextAndLegacyFunctions(request, "audio output is not supported for Gemini models through the gateway",
+                "only the text modality is supported for Gemini models");
     }
 
     private static ArrayNode functionDeclarations(JsonNode tools, Set<String> dropped) throws TranslationException {
-        if (tools == null || tools.isNull()) {
-            return null;
-        }
-        if (!tools.isArray()) {
-            throw new TranslationException("tools must be an array", "tools");
-        }
-        if (tools.isEmpty()) {
+        tools = FunctionTool.array(tools);
+        if (tools == null || tools.isEmpty()) {
             return null;
         }
         ArrayNode declarations = Json.array();
         for (int i = 0; i < tools.size(); i++) {
-            JsonNode tool = tools.get(i);
-            String path = "tools[" + i + "]";
-            if (!"function".equals(Json.string(tool, "type"))) {
-                throw new TranslationException("only function tools are supported", path + ".type");
-            }
-            JsonNode function = tool.path("function");
+            FunctionTool tool = FunctionTool.read(tools, i);
             ObjectNode declaration = declarations.addObject();
-            declaration.put("name", OpenAiMessagesToGemini.requireString(function, "name", path + ".function"));
-            if (Json.present(function, "description")) {
-                declaration.put("description",
-                        OpenAiMessagesToGemini.requireString(function, "description", path + ".function"));
+            declaration.put("name", tool.name());
+            if (tool.description() != null) {
+                declaration.put("description", tool.description());
             }
-            JsonNode parameters = function.get("parameters");
-            if (parameters != null && !parameters.isNull()) {
-                if (!parameters.isObject()) {
-                    throw new TranslationException("parameters must be a JSON schema object", path + ".function.parameters");
-                }
-                declaration.set("parametersJsonSchema", parameters.deepCopy());
+            if (tool.parameters() != null) {
+                declaration.set("parametersJsonSchema", tool.parameters().deepCopy());
             }
-            if (function.path("strict").asBoolean(false)) {
+            if (tool.strict()) {
                 dropped.add("tools[].function.strict");
             }
         }
@@ -221,7 +186,7 @@ public final class OpenAiToGeminiRequest {
                         + "\"function\":{\"name\":...}}", "tool_choice.type");
             }
             calling.put("mode", "ANY");
-            calling.putArray("allowedFunctionNames").add(OpenAiMessagesToGemini.requireString(
+            calling.putArray("allowedFunctionNames").add(requireString(
                     choice.path("function"), "name", "tool_choice.function"));
         } else {
             throw new TranslationException("tool_choice must be a string or an object", "tool_choice");
@@ -300,20 +265,6 @@ public final class OpenAiToGeminiRequest {
         return name.startsWith("gemini-2") || name.startsWith("gemini-1");
     }
 
-    private static Integer maxTokens(JsonNode request) throws TranslationException {
-        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
-            JsonNode value = request.get(field);
-            if (value == null || value.isNull()) {
-                continue;
-            }
-            if (!value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > Integer.MAX_VALUE) {
-                throw new TranslationException(field + " must be a positive integer", field);
-            }
-            return value.intValue();
-        }
-        return null;
-    }
-
     private static int candidates(JsonNode request) throws TranslationException {
         JsonNode n = request.get("n");
         if (n == null || n.isNull()) {
@@ -325,39 +276,7 @@ public final class OpenAiToGeminiRequest {
         return n.intValue();
     }
 
-    private static ArrayNode stopSequences(JsonNode stop) throws TranslationException {
-        if (stop == null || stop.isNull()) {
-            return null;
-        }
-        ArrayNode out = Json.array();
-        if (stop.isTextual()) {
-            return out.add(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw new TranslationException("stop must be a string or an array of strings", "stop");
-        }
-        for (JsonNode sequence : stop) {
-            if (!sequence.isTextual()) {
-                throw new TranslationException("stop must be a string or an array of strings", "stop");
-            }
-            out.add(sequence.textValue());
-        }
-        return out.isEmpty() ? null : out;
-    }
-
-    private static void copyNumber(JsonNode request, String field, ObjectNode config, String geminiField)
-            throws TranslationException {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            return;
-        }
-        if (!value.isNumber()) {
-            throw new TranslationException(field + " must be a number", field);
-        }
-        config.set(geminiField, value);
-    }
-
-    private static void copyInteger(JsonNode request, String field, ObjectNode config, String geminiField)
+            private static void copyInteger(JsonNode request, String field, ObjectNode config, String geminiField)
             throws TranslationException {
         JsonNode value = request.get(field);
         if (value == null || value.isNull()) {
@@ -369,14 +288,4 @@ public final class OpenAiToGeminiRequest {
         config.set(geminiField, value);
     }
 
-    private static boolean stream(JsonNode request) throws TranslationException {
-        JsonNode stream = request.get("stream");
-        if (stream == null || stream.isNull()) {
-            return false;
-        }
-        if (!stream.isBoolean()) {
-            throw new TranslationException("stream must be a boolean", "stream");
-        }
-        return stream.booleanValue();
     }
-}

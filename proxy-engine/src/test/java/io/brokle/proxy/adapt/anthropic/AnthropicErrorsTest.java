@@ -1,7 +1,7 @@
 package io.brokle.proxy.adapt.anthropic;
 
 import io.brokle.proxy.adapt.TranslatedError;
-import static io.brokle.proxy.adapt.anthropic.TestJson.parse;
+import static io.brokle.proxy.testing.TestJson.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.brokle.proxy.http.ErrorResponses;

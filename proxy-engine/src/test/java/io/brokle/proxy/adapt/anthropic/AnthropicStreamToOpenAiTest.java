@@ -1,6 +1,6 @@
 package io.brokle.proxy.adapt.anthropic;
 
-import static io.brokle.proxy.adapt.anthropic.TestJson.parse;
+import static io.brokle.proxy.testing.TestJson.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brokle.proxy.testing.TestJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

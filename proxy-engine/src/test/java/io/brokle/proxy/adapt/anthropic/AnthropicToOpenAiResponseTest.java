@@ -1,9 +1,9 @@
 package io.brokle.proxy.adapt.anthropic;
 
 import io.brokle.proxy.adapt.TranslationException;
-import static io.brokle.proxy.adapt.anthropic.TestJson.obj;
-import static io.brokle.proxy.adapt.anthropic.TestJson.parse;
-import static io.brokle.proxy.adapt.anthropic.TestJson.reparsed;
+import static io.brokle.proxy.testing.TestJson.obj;
+import static io.brokle.proxy.testing.TestJson.parse;
+import static io.brokle.proxy.testing.TestJson.reparsed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -3,6 +3,7 @@ package io.brokle.proxy.adapt.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brokle.proxy.testing.TestJson;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,6 +1,6 @@
 package io.brokle.proxy.adapt.anthropic;
 
-import static io.brokle.proxy.adapt.anthropic.TestJson.obj;
+import static io.brokle.proxy.testing.TestJson.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

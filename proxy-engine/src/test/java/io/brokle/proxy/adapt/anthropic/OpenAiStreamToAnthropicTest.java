@@ -1,6 +1,6 @@
 package io.brokle.proxy.adapt.anthropic;
 
-import static io.brokle.proxy.adapt.anthropic.TestJson.parse;
+import static io.brokle.proxy.testing.TestJson.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

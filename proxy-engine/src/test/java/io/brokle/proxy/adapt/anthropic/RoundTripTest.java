@@ -1,8 +1,8 @@
 package io.brokle.proxy.adapt.anthropic;
 
-import static io.brokle.proxy.adapt.anthropic.TestJson.obj;
-import static io.brokle.proxy.adapt.anthropic.TestJson.parse;
-import static io.brokle.proxy.adapt.anthropic.TestJson.reparsed;
+import static io.brokle.proxy.testing.TestJson.obj;
+import static io.brokle.proxy.testing.TestJson.parse;
+import static io.brokle.proxy.testing.TestJson.reparsed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,8 +1,8 @@
 package io.brokle.proxy.adapt.cohere;
 
-import static io.brokle.proxy.adapt.cohere.CohereTestJson.obj;
-import static io.brokle.proxy.adapt.cohere.CohereTestJson.parse;
-import static io.brokle.proxy.adapt.cohere.CohereTestJson.reparsed;
+import static io.brokle.proxy.testing.TestJson.obj;
+import static io.brokle.proxy.testing.TestJson.parse;
+import static io.brokle.proxy.testing.TestJson.reparsed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
