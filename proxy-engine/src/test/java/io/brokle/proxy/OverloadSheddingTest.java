@@ -54,6 +54,9 @@ class OverloadSheddingTest {
                         streamedContent(answer.body()), "the streams in flight are untouched");
             }
             String attempts = "brokle_upstream_attempts_total{provider=\"mock\",deployment=\"demo-mock\",result=\"ok\"}";
+            // The attempt is counted once it ends, which may be just after the client read its last byte.
+            assertTrue(await(() -> gw.metrics().counter(attempts) == 2, Duration.ofSeconds(5)),
+                    () -> "attempts: " + gw.metrics().counter(attempts));
             assertEquals(2, gw.metrics().counter(attempts), "the shed request never reached the provider");
 
             HttpResponse<String> after = http.send(request(gw, "fourth"), HttpResponse.BodyHandlers.ofString());
