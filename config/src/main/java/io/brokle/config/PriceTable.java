@@ -266,6 +266,10 @@ public final class PriceTable {
 
     /** {@code model} without its trailing {@code -YYYY-MM-DD} or {@code -YYYYMMDD} date; {@code null} without one. */
     static String undated(String model) {
+        // Asked on every priced request: rule out the common undated ids before the regex.
+        if (!endsWithDate(model)) {
+            return null;
+        }
         Matcher m = DATED_MODEL.matcher(model);
         if (!m.matches()) {
             return null;
@@ -281,6 +285,23 @@ public final class PriceTable {
             return null;
         }
         return m.group(1);
+    }
+
+    /** Whether {@code model} ends in {@code -DDDDDDDD} or {@code -DDDD-DD-DD} (digits D), the shapes of {@link #DATED_MODEL}. */
+    private static boolean endsWithDate(String model) {
+        int n = model.length();
+        return n > 9 && model.charAt(n - 9) == '-' && digits(model, n - 8, n)
+                || n > 11 && model.charAt(n - 11) == '-' && digits(model, n - 10, n - 6) && model.charAt(n - 6) == '-'
+                        && digits(model, n - 5, n - 3) && model.charAt(n - 3) == '-' && digits(model, n - 2, n);
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

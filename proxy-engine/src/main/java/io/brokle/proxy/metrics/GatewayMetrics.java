@@ -57,33 +57,34 @@ public final class GatewayMetrics {
     /** Records a finished request. {@code model} must be a configured route name or "none". */
     public void requestFinished(String endpoint, String model, int status, long durationNanos) {
         activeRequests.decrementAndGet();
-        count("brokle_requests_total{endpoint=\"" + endpoint + "\",model=\"" + escape(model) + "\",status=\""
-                + status + "\"}", 1);
-        observe("brokle_request_duration_seconds{endpoint=\"" + endpoint + "\"}", durationNanos);
+        counter(new Key("requests", endpoint, model, null, status), k -> "brokle_requests_total{endpoint=\"" + k.a()
+                + "\",model=\"" + escape(k.b()) + "\",status=\"" + k.n() + "\"}").increment();
+        summary(new Key("duration", endpoint, null, null, 0),
+                k -> "brokle_request_duration_seconds{endpoint=\"" + k.a() + "\"}").observe(durationNanos);
     }
 
     /** {@code cause} is one of a fixed vocabulary, e.g. auth, bad_request, upstream_timeout. */
     public void error(String cause) {
-        count("brokle_errors_total{cause=\"" + cause + "\"}", 1);
+        counter(new Key("errors", cause, null, null, 0), k -> "brokle_errors_total{cause=\"" + k.a() + "\"}").increment();
     }
 
     public void tokens(String model, long prompt, long completion, long cached) {
-        String m = escape(model);
         if (prompt > 0) {
-            count("brokle_tokens_total{model=\"" + m + "\",type=\"prompt\"}", prompt);
+            counter(new Key("tokens", model, "prompt", null, 0), GatewayMetrics::tokenSeries).add(prompt);
         }
         if (completion > 0) {
-            count("brokle_tokens_total{model=\"" + m + "\",type=\"completion\"}", completion);
+            counter(new Key("tokens", model, "completion", null, 0), GatewayMetrics::tokenSeries).add(completion);
         }
         if (cached > 0) {
-            count("brokle_tokens_total{model=\"" + m + "\",type=\"cached\"}", cached);
+            counter(new Key("tokens", model, "cached", null, 0), GatewayMetrics::tokenSeries).add(cached);
         }
     }
 
     /** The cost of one answer; {@code usd} is {@code null} when the model has no price. */
     public void cost(String model, java.math.BigDecimal usd) {
         if (usd == null) {
-            count("brokle_unpriced_requests_total{model=\"" + escape(model) + "\"}", 1);
+            counter(new Key("unpriced", model, null, null, 0),
+                    k -> "brokle_unpriced_requests_total{model=\"" + escape(k.a()) + "\"}").increment();
         } else {
             costUsd.computeIfAbsent("brokle_cost_usd_total{model=\"" + escape(model) + "\"}",
                     k -> new java.util.concurrent.atomic.DoubleAdder()).add(usd.doubleValue());
@@ -92,8 +93,8 @@ public final class GatewayMetrics {
 
     /** One upstream attempt ended; {@code result} is a relay result label or {@code retried}. */
     public void attempt(String provider, String deployment, String result) {
-        count("brokle_upstream_attempts_total{provider=\"" + escape(provider) + "\",deployment=\"" + escape(deployment)
-                + "\",result=\"" + result + "\"}", 1);
+        counter(new Key("attempts", provider, deployment, result, 0), k -> "brokle_upstream_attempts_total{provider=\""
+                + escape(k.a()) + "\",deployment=\"" + escape(k.b()) + "\",result=\"" + k.c() + "\"}").increment();
         if (!result.equals("client_closed")) {
             ProviderCounts p = providers.computeIfAbsent(provider, k -> new ProviderCounts());
             p.attempts.increment();
@@ -117,11 +118,13 @@ public final class GatewayMetrics {
     }
 
     public void upstreamLatency(String provider, long nanos) {
-        observe("brokle_upstream_duration_seconds{provider=\"" + escape(provider) + "\"}", nanos);
+        summary(new Key("upstream", provider, null, null, 0),
+                k -> "brokle_upstream_duration_seconds{provider=\"" + escape(k.a()) + "\"}").observe(nanos);
     }
 
     public void timeToFirstToken(String model, long nanos) {
-        observe("brokle_time_to_first_token_seconds{model=\"" + escape(model) + "\"}", nanos);
+        summary(new Key("ttft", model, null, null, 0),
+                k -> "brokle_time_to_first_token_seconds{model=\"" + escape(k.a()) + "\"}").observe(nanos);
     }
 
     public void configApplied(long version) {
@@ -187,14 +190,51 @@ public final class GatewayMetrics {
         counters.computeIfAbsent(series, k -> new LongAdder()).add(n);
     }
 
-    private void observe(String series, long nanos) {
-        long micros = nanos / 1000;
-        // The sum is kept beside the reservoir (which only samples) so _sum stays exact; it is
-        // created first so that a render never finds a summary without its sum.
-        LongAdder sum = sumMicros.computeIfAbsent(series, k -> new LongAdder());
-        summaries.computeIfAbsent(series, k -> new Histogram(LockFreeExponentiallyDecayingReservoir.builder().build()))
-                .update(micros);
-        sum.add(micros);
+    /**
+     * What identifies a series on the hot path, so its text (concatenated and escaped) is built
+     * once, not on every request: a metric and up to four label values.
+     */
+    private record Key(String metric, String a, String b, String c, int n) {
+    }
+
+    /** A summary's sampled histogram and its exact sum. */
+    private record Summary(Histogram histogram, LongAdder sumMicros) {
+        void observe(long nanos) {
+            long micros = nanos / 1000;
+            histogram.update(micros);
+            sumMicros.add(micros);
+        }
+    }
+
+    private final Map<Key, LongAdder> countersByKey = new ConcurrentHashMap<>();
+    private final Map<Key, Summary> summariesByKey = new ConcurrentHashMap<>();
+
+    private LongAdder counter(Key key, java.util.function.Function<Key, String> series) {
+        LongAdder adder = countersByKey.get(key);
+        if (adder == null) {
+            adder = counters.computeIfAbsent(series.apply(key), k -> new LongAdder());
+            countersByKey.putIfAbsent(key, adder);
+        }
+        return adder;
+    }
+
+    private Summary summary(Key key, java.util.function.Function<Key, String> series) {
+        Summary summary = summariesByKey.get(key);
+        if (summary == null) {
+            String name = series.apply(key);
+            // The sum is kept beside the reservoir (which only samples) so _sum stays exact; it is
+            // created first so that a render never finds a summary without its sum.
+            LongAdder sum = sumMicros.computeIfAbsent(name, k -> new LongAdder());
+            Histogram histogram = summaries.computeIfAbsent(name,
+                    k -> new Histogram(LockFreeExponentiallyDecayingReservoir.builder().build()));
+            summary = new Summary(histogram, sum);
+            summariesByKey.putIfAbsent(key, summary);
+        }
+        return summary;
+    }
+
+    private static String tokenSeries(Key k) {
+        return "brokle_tokens_total{model=\"" + escape(k.a()) + "\",type=\"" + k.b() + "\"}";
     }
 
     private static String seconds(double micros) {
