@@ -30,6 +30,21 @@ class ShippedConfigFilesTest {
     }
 
     @Test
+    void embeddedDefaultSwitchesOnTheTranslatedProvidersWhenTheirKeysAreSet() throws IOException {
+        GatewayConfig gemini = SnapshotCodec.parse(read("brokle.yml"), Map.of("GEMINI_API_KEY", "test-value")::get);
+        assertEquals(List.of("demo", "gemini-2.5-flash"), gemini.snapshot().servableModels());
+
+        GatewayConfig cohere = SnapshotCodec.parse(read("brokle.yml"), Map.of("COHERE_API_KEY", "test-value")::get);
+        assertEquals(List.of("command-r", "demo"), cohere.snapshot().servableModels());
+
+        GatewayConfig bedrockHalf = SnapshotCodec.parse(read("brokle.yml"), Map.of("AWS_ACCESS_KEY_ID", "AKID")::get);
+        assertEquals(List.of("demo"), bedrockHalf.snapshot().servableModels(), "both AWS keys are needed");
+        GatewayConfig bedrock = SnapshotCodec.parse(read("brokle.yml"),
+                Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "secret")::get);
+        assertEquals(List.of("demo", "nova-lite"), bedrock.snapshot().servableModels());
+    }
+
+    @Test
     void embeddedDefaultSwitchesOnOpenAiRoutesWhenTheKeyIsSet() throws IOException {
         GatewayConfig config = SnapshotCodec.parse(read("brokle.yml"), Map.of("OPENAI_API_KEY", "test-value")::get);
 
