@@ -86,14 +86,9 @@ class AnthropicEndToEndTest {
              StreamResponse<ChatCompletionChunk> stream = sdk.api().chat().completions().createStreaming(
                      ChatCompletionCreateParams.builder().model("claude").addUserMessage("Stream to me")
                              .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            StringBuilder text = new StringBuilder();
-            List<ChatCompletionChunk> usageChunks = new ArrayList<>();
-            stream.stream().forEach(chunk -> {
-                chunk.choices().forEach(c -> text.append(c.delta().content().orElse("")));
-                if (chunk.choices().isEmpty() && chunk.usage().isPresent()) {
-                    usageChunks.add(chunk);
-                }
-            });
+            EndToEndSupport.StreamedChat read = EndToEndSupport.StreamedChat.read(stream);
+            String text = read.text();
+            List<ChatCompletionChunk> usageChunks = read.usageChunks();
             assertFalse(text.isEmpty());
             assertEquals(1, usageChunks.size());
         }

@@ -290,4 +290,25 @@ final class EndToEndSupport {
         }
         return names;
     }
+
+    /** What a streamed chat completion brought, as an SDK client reads it. */
+    record StreamedChat(String text, List<com.openai.models.chat.completions.ChatCompletionChunk.Choice.FinishReason> finishReasons,
+                        List<com.openai.models.chat.completions.ChatCompletionChunk> usageChunks) {
+        /** Reads {@code stream} to its end: the content deltas joined, the finish reasons, the usage-only chunks. */
+        static StreamedChat read(com.openai.core.http.StreamResponse<com.openai.models.chat.completions.ChatCompletionChunk> stream) {
+            StringBuilder text = new StringBuilder();
+            List<com.openai.models.chat.completions.ChatCompletionChunk.Choice.FinishReason> finish = new java.util.ArrayList<>();
+            List<com.openai.models.chat.completions.ChatCompletionChunk> usage = new java.util.ArrayList<>();
+            stream.stream().forEach(chunk -> {
+                chunk.choices().forEach(c -> {
+                    text.append(c.delta().content().orElse(""));
+                    c.finishReason().ifPresent(finish::add);
+                });
+                if (chunk.choices().isEmpty() && chunk.usage().isPresent()) {
+                    usage.add(chunk);
+                }
+            });
+            return new StreamedChat(text.toString(), List.copyOf(finish), List.copyOf(usage));
+        }
+    }
 }

@@ -114,18 +114,10 @@ class GeminiEndToEndTest {
              StreamResponse<ChatCompletionChunk> stream = sdk.api().chat().completions().createStreaming(
                      ChatCompletionCreateParams.builder().model("gemini").addUserMessage("Stream to me please")
                              .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            StringBuilder text = new StringBuilder();
-            List<ChatCompletionChunk> usageChunks = new ArrayList<>();
-            List<ChatCompletionChunk.Choice.FinishReason> finish = new ArrayList<>();
-            stream.stream().forEach(chunk -> {
-                chunk.choices().forEach(c -> {
-                    text.append(c.delta().content().orElse(""));
-                    c.finishReason().ifPresent(finish::add);
-                });
-                if (chunk.choices().isEmpty() && chunk.usage().isPresent()) {
-                    usageChunks.add(chunk);
-                }
-            });
+            EndToEndSupport.StreamedChat read = EndToEndSupport.StreamedChat.read(stream);
+            String text = read.text();
+            List<ChatCompletionChunk> usageChunks = read.usageChunks();
+            List<ChatCompletionChunk.Choice.FinishReason> finish = read.finishReasons();
             assertEquals("Hello! You said: Stream to me please", text.toString());
             assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), finish);
             assertEquals(1, usageChunks.size());
