@@ -403,6 +403,24 @@ class RouteSelectorTest {
         assertEquals(Refusal.MODEL_NOT_ALLOWED, selector(NO_RANDOM).plan(snapshot, ONLY_MINI, "large").refusal());
     }
 
+    @Test
+    void lowestCostFollowsAReloadThatChangesAPriceThoughPricesAreRemembered() {
+        io.brokle.config.Price cheap = io.brokle.config.Price.of(new java.math.BigDecimal("0.15"), new java.math.BigDecimal("0.60"));
+        io.brokle.config.Price dear = io.brokle.config.Price.of(new java.math.BigDecimal("2.50"), new java.math.BigDecimal("10"));
+        Route route = new Route("cost", List.of("a", "b"), RoutingStrategy.LOWEST_COST, List.of(), 3);
+        GatewaySnapshot before = GatewaySnapshot.of(1, List.of(provider("x", true)),
+                List.of(new Deployment("a", "x", "m1", 1, cheap), new Deployment("b", "x", "m2", 1, dear)),
+                List.of(route), List.of(ANY_MODEL));
+        GatewaySnapshot after = GatewaySnapshot.of(2, List.of(provider("x", true)),
+                List.of(new Deployment("a", "x", "m1", 1, dear), new Deployment("b", "x", "m2", 1, cheap)),
+                List.of(route), List.of(ANY_MODEL));
+        RouteSelector selector = selector(NO_RANDOM);
+
+        assertEquals(List.of("a", "b"), names(selector.plan(before, ANY_MODEL, "cost")));
+        assertEquals(List.of("a", "b"), names(selector.plan(before, ANY_MODEL, "cost")), "the remembered price");
+        assertEquals(List.of("b", "a"), names(selector.plan(after, ANY_MODEL, "cost")), "the reloaded prices");
+    }
+
     private RouteSelector selector(IntUnaryOperator random) {
         return new RouteSelector(random, health, io.brokle.config.CostCalculator.shipped(),
                 () -> java.time.LocalDate.of(2026, 11, 25));
