@@ -117,7 +117,18 @@ public final class ManagementApi {
             } else {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             }
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException stale) {
+                // A pooled connection the server had just closed (it closes after refusing a request
+                // whose body it did not read): no byte of an answer came back, so send once more on a
+                // new connection, as a client library would.
+                if (stale.getMessage() == null || !stale.getMessage().contains("received no bytes")) {
+                    throw stale;
+                }
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            }
             JsonNode json = null;
             if (response.headers().firstValue("content-type").orElse("").startsWith("application/json")
                     && !response.body().isEmpty()) {
