@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
 import java.time.Clock;
 
 /**
@@ -18,11 +19,18 @@ import java.time.Clock;
  * A missing, unknown, expired or revoked key gets 401 in the client's format (OpenAI's, or
  * Anthropic's on {@code /v1/messages}: see {@link ClientDialect}); the key itself is
  * never echoed or logged. Releases the request when it refuses it.
+ *
+ * <p>A connection remembers the last key it presented and that key's hash, so a keep-alive
+ * client that sends the same key on every request pays for the HMAC once per connection, not
+ * once per request. The memory lives and dies with the connection and is only ever compared
+ * with what the same connection sends next.
  */
 @Sharable
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     /** Longer values are not keys; they are refused without hashing. */
     public static final int MAX_KEY_LENGTH = 256;
+
+    private static final AttributeKey<PresentedKey> LAST_PRESENTED = AttributeKey.valueOf("brokle.lastPresentedKey");
 
     private final GatewayState state;
     private final KeyHasher hasher;
@@ -47,15 +55,45 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
                     + "or in the 'x-api-key' header.", "missing_api_key");
             return;
         }
-        VirtualKey key = secret.length() > MAX_KEY_LENGTH ? null : snapshot.keyByHash(hasher.hash(secret)).orElse(null);
+        VirtualKey key = secret.length() > MAX_KEY_LENGTH ? null : snapshot.keyByHash(hashOf(ctx, secret)).orElse(null);
         if (key == null) {
             refuse(ctx, request, "Incorrect API key provided.", "invalid_api_key");
         } else if (key.revoked()) {
             refuse(ctx, request, "This API key (id " + key.id() + ") has been revoked.", "revoked_api_key");
-        } else if (!key.usableAt(clock.instant())) {
+        } else if (key.expiresAt() != null && !key.usableAt(clock.instant())) {
             refuse(ctx, request, "This API key (id " + key.id() + ") has expired.", "expired_api_key");
         } else {
             ctx.fireChannelRead(new AuthenticatedRequest(request, key, snapshot));
+        }
+    }
+
+    /** The secret's hash, from the connection's memory when it presented the same secret last time. */
+    private String hashOf(ChannelHandlerContext ctx, String secret) {
+        // HTTP/2 streams are child channels: the connection is their parent.
+        var connection = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+        var remembered = connection.attr(LAST_PRESENTED);
+        PresentedKey last = remembered.get();
+        if (last != null && last.secret.equals(secret)) {
+            return last.hash;
+        }
+        String hash = hasher.hash(secret);
+        remembered.set(new PresentedKey(secret, hash));
+        return hash;
+    }
+
+    /** A connection's last presented secret and its hash; never printed. */
+    private static final class PresentedKey {
+        private final String secret;
+        private final String hash;
+
+        PresentedKey(String secret, String hash) {
+            this.secret = secret;
+            this.hash = hash;
+        }
+
+        @Override
+        public String toString() {
+            return "PresentedKey[(redacted)]";
         }
     }
 

@@ -28,7 +28,9 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
     private long deadline;
+    /** The one pending check, due at {@link #checkAt}; it re-arms itself, so most state changes never touch it. */
     private ScheduledFuture<?> check;
+    private long checkAt;
 
     public SlowClientGuard(Duration readTimeout, Duration idleTimeout) {
         this.readTimeoutNanos = readTimeout.toNanos();
@@ -53,8 +55,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.IDLE) {
             state = State.READING;
-            deadline = ctx.executor().ticker().nanoTime() + readTimeoutNanos;
-            reschedule(readTimeoutNanos);
+            armFor(ctx.executor().ticker().nanoTime() + readTimeoutNanos);
         }
         ctx.fireChannelRead(msg);
     }
@@ -70,10 +71,9 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         cancel();
     }
 
-    /** A whole request arrived: stop timing until its response is complete. */
+    /** A whole request arrived: stop timing until its response is complete (a pending check finds nothing to do). */
     public void requestReceived() {
         state = State.BUSY;
-        cancel();
     }
 
     /** The response is complete; the connection waits for the next request. */
@@ -85,23 +85,37 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
 
     private void becomeIdle() {
         state = State.IDLE;
-        deadline = ctx.executor().ticker().nanoTime() + idleTimeoutNanos;
-        reschedule(idleTimeoutNanos);
+        armFor(ctx.executor().ticker().nanoTime() + idleTimeoutNanos);
     }
 
-    private void reschedule(long delayNanos) {
+    /**
+     * Sets the deadline, and makes sure a check comes no later than it. A check already due
+     * before it stays as it is: when it runs it moves itself on to the deadline then in force.
+     * A busy keep-alive connection thus costs no timer work per request.
+     */
+    private void armFor(long newDeadline) {
+        deadline = newDeadline;
+        if (check != null && checkAt <= newDeadline) {
+            return;
+        }
         cancel();
+        schedule(newDeadline - ctx.executor().ticker().nanoTime());
+    }
+
+    private void schedule(long delayNanos) {
+        checkAt = ctx.executor().ticker().nanoTime() + delayNanos;
         check = ctx.executor().schedule(this::onCheck, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Times come from the executor's ticker, so tests can advance a fake clock. */
     private void onCheck() {
-        if (state == State.BUSY) {
+        check = null;
+        if (state == State.BUSY || !ctx.channel().isActive()) {
             return;
         }
         long left = deadline - ctx.executor().ticker().nanoTime();
         if (left > 0) {
-            reschedule(left);
+            schedule(left);
             return;
         }
         // Closing without a response: a half-sent request leaves no framing to answer on.

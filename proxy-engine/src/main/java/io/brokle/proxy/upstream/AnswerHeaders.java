@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
-import java.util.Locale;
+import io.netty.util.AsciiString;
 
 /**
  * The headers every answer of one attempt carries to the client, whichever path wrote it
@@ -17,7 +17,14 @@ import java.util.Locale;
  */
 final class AnswerHeaders {
     /** The answer's cost in USD: a header on whole answers, a trailer on streams (known only at their end). */
-    static final String COST = "x-brokle-cost-usd";
+    static final AsciiString COST = AsciiString.cached("x-brokle-cost-usd");
+    private static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
+    private static final AsciiString PROVIDER = AsciiString.cached("x-brokle-provider");
+    private static final AsciiString DEPLOYMENT = AsciiString.cached("x-brokle-deployment");
+    private static final AsciiString ATTEMPTS = AsciiString.cached("x-brokle-attempts");
+    private static final AsciiString DROPPED_PARAMS = AsciiString.cached("x-brokle-dropped-params");
+    private static final AsciiString RETRY_AFTER_MS = AsciiString.cached("retry-after-ms");
+    private static final AsciiString RATE_LIMIT_PREFIX = AsciiString.cached("x-ratelimit-");
 
     private final RelayRequest request;
     private final UpstreamTarget target;
@@ -35,12 +42,12 @@ final class AnswerHeaders {
 
     /** Adds the gateway's headers for this attempt to {@code out}. */
     void decorate(HttpResponse out) {
-        out.headers().set("x-request-id", request.requestId());
-        out.headers().set("x-brokle-provider", target.provider().name());
-        out.headers().set("x-brokle-deployment", target.deployment().name());
-        out.headers().setInt("x-brokle-attempts", request.attempt());
+        out.headers().set(REQUEST_ID, request.requestId());
+        out.headers().set(PROVIDER, target.provider().name());
+        out.headers().set(DEPLOYMENT, target.deployment().name());
+        out.headers().setInt(ATTEMPTS, request.attempt());
         if (translator != null && translator.droppedParams() != null) {
-            out.headers().set("x-brokle-dropped-params", translator.droppedParams());
+            out.headers().set(DROPPED_PARAMS, translator.droppedParams());
         }
         if (request.closeAfter()) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -54,10 +61,13 @@ final class AnswerHeaders {
 
     /** Upstream headers a client may rely on: rate-limit state and when to retry. Nothing else crosses. */
     static void copyPassThrough(HttpHeaders from, HttpHeaders to) {
-        for (var e : from) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (name.equals("retry-after") || name.equals("retry-after-ms") || name.startsWith("x-ratelimit-")) {
-                to.add(name, e.getValue());
+        for (var it = from.iteratorCharSequence(); it.hasNext(); ) {
+            var e = it.next();
+            CharSequence name = e.getKey();
+            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.RETRY_AFTER)
+                    || AsciiString.contentEqualsIgnoreCase(name, RETRY_AFTER_MS)
+                    || AsciiString.regionMatches(name, true, 0, RATE_LIMIT_PREFIX, 0, RATE_LIMIT_PREFIX.length())) {
+                to.add(AsciiString.of(name).toLowerCase(), e.getValue());
             }
         }
     }

@@ -23,13 +23,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -59,6 +59,9 @@ import java.util.function.Consumer;
 public final class UpstreamRelay {
     /** An answer collected whole larger than this is refused with 502. */
     public static final int MAX_BUFFERED_RESPONSE_BYTES = 64 * 1024 * 1024;
+    private static final AsciiString RETRY_AFTER_MS = AsciiString.cached("retry-after-ms");
+    private static final AsciiString BROKLE = AsciiString.cached("brokle");
+    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private enum State { CONNECTING, WAITING_HEAD, STREAMING, BUFFERING, DONE }
 
@@ -163,7 +166,7 @@ public final class UpstreamRelay {
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
         h.set(HttpHeaderNames.ACCEPT, request.accept() != null ? request.accept()
                 : request.stream() ? "text/event-stream" : "application/json");
-        h.set(HttpHeaderNames.USER_AGENT, "brokle");
+        h.set(HttpHeaderNames.USER_AGENT, BROKLE);
         for (var header : target.headers()) {
             h.set(header.getKey(), header.getValue());
         }
@@ -216,8 +219,11 @@ public final class UpstreamRelay {
         head = response;
         sent = true;
         headNanos = System.nanoTime() - startNanos;
-        retryAfter = RetryAfter.parse(response.headers().get("retry-after"), response.headers().get("retry-after-ms"),
-                Instant.now());
+        String retryAfterHeader = response.headers().get(HttpHeaderNames.RETRY_AFTER);
+        String retryAfterMs = response.headers().get(RETRY_AFTER_MS);
+        if (retryAfterHeader != null || retryAfterMs != null) {
+            retryAfter = RetryAfter.parse(retryAfterHeader, retryAfterMs, Instant.now());
+        }
         lastActivityNanos = loop.ticker().nanoTime();
         String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         boolean success = response.status().codeClass() == HttpStatusClass.SUCCESS;
@@ -491,6 +497,7 @@ public final class UpstreamRelay {
     }
 
     Cost cost() {
-        return costs.cost(target.deployment(), target.provider(), tap.usage().tokens(), LocalDate.now(ZoneOffset.UTC));
+        return costs.cost(target.deployment(), target.provider(), tap.usage().tokens(),
+                LocalDate.ofEpochDay(Math.floorDiv(System.currentTimeMillis(), MILLIS_PER_DAY)));
     }
 }

@@ -131,6 +131,32 @@ class AuthHandlerTest {
     }
 
     @Test
+    void onAKeptAliveConnectionEveryRequestIsJudgedOnItsOwnKeyAndTheCurrentSnapshot() throws Exception {
+        EmbeddedChannel channel = channel(Instant.EPOCH);
+        for (int i = 0; i < 2; i++) {
+            channel.writeInbound(request(Map.of("Authorization", "Bearer " + GOOD)));
+            AuthenticatedRequest accepted = channel.readInbound();
+            assertEquals("good", accepted.key().id());
+            accepted.release();
+        }
+
+        FullHttpRequest other = request(Map.of("Authorization", "Bearer " + UNKNOWN));
+        channel.writeInbound(other);
+        refusal(channel, other, "invalid_api_key", UNKNOWN);
+
+        channel.writeInbound(request(Map.of("Authorization", "Bearer " + GOOD)));
+        AuthenticatedRequest again = channel.readInbound();
+        assertEquals("good", again.key().id(), "the connection's earlier key is still accepted after another one");
+        again.release();
+
+        holder.apply(GatewaySnapshot.of(2, List.of(), List.of(), List.of(), List.of(key("good", GOOD, null, true))));
+        FullHttpRequest afterRevocation = request(Map.of("Authorization", "Bearer " + GOOD));
+        channel.writeInbound(afterRevocation);
+        refusal(channel, afterRevocation, "revoked_api_key", GOOD);
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
     void aKeyWorksUntilItsExpiryOnTheInjectedClock() throws Exception {
         EmbeddedChannel before = channel(EXPIRY.minusMillis(1));
         before.writeInbound(request(Map.of("Authorization", "Bearer " + EXPIRING)));
