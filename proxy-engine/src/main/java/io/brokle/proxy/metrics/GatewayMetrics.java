@@ -22,6 +22,7 @@ public final class GatewayMetrics {
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final Map<String, Histogram> summaries = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> sumMicros = new ConcurrentHashMap<>();
+    /** Dollars per model, keyed by the model's name; the series text is built when rendered, not per request. */
     private final Map<String, java.util.concurrent.atomic.DoubleAdder> costUsd = new ConcurrentHashMap<>();
     private final AtomicLong activeRequests = new AtomicLong();
     private final AtomicLong configVersion = new AtomicLong();
@@ -86,8 +87,7 @@ public final class GatewayMetrics {
             counter(new Key("unpriced", model, null, null, 0),
                     k -> "brokle_unpriced_requests_total{model=\"" + escape(k.a()) + "\"}").increment();
         } else {
-            costUsd.computeIfAbsent("brokle_cost_usd_total{model=\"" + escape(model) + "\"}",
-                    k -> new java.util.concurrent.atomic.DoubleAdder()).add(usd.doubleValue());
+            costUsd.computeIfAbsent(model, k -> new java.util.concurrent.atomic.DoubleAdder()).add(usd.doubleValue());
         }
     }
 
@@ -151,8 +151,9 @@ public final class GatewayMetrics {
         Map<String, Map<String, String>> byName = new TreeMap<>();
         counters.forEach((series, adder) -> byName.computeIfAbsent(name(series), k -> new TreeMap<>())
                 .put(series, Long.toString(adder.sum())));
-        costUsd.forEach((series, adder) -> byName.computeIfAbsent(name(series), k -> new TreeMap<>())
-                .put(series, String.format(Locale.ROOT, "%.10f", adder.sum())));
+        costUsd.forEach((model, adder) -> byName.computeIfAbsent("brokle_cost_usd_total", k -> new TreeMap<>())
+                .put("brokle_cost_usd_total{model=\"" + escape(model) + "\"}",
+                        String.format(Locale.ROOT, "%.10f", adder.sum())));
         byName.computeIfAbsent("brokle_active_requests", k -> new TreeMap<>())
                 .put("brokle_active_requests", Long.toString(activeRequests.get()));
         byName.computeIfAbsent("brokle_config_version", k -> new TreeMap<>())

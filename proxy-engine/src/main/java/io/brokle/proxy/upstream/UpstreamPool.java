@@ -91,6 +91,7 @@ public final class UpstreamPool {
                 .group(loop)
                 .channel(transport.clientChannel())
                 .resolver(resolver)
+                .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,

@@ -99,6 +99,8 @@ public final class UpstreamRelay {
     private long totalDeadline;
     /** When the request was written, on the event loop's ticker; 0 before. */
     private long sentTick;
+    /** What the reported usage costs, once the answer is complete; see {@link #cost}. */
+    private Cost cost;
 
     /**
      * @param body       ownership passes to the relay
@@ -479,7 +481,6 @@ public final class UpstreamRelay {
                 retryAfter, answeredClient, tap.usage() == null ? null : cost()));
     }
 
-    /** What the reported usage costs at today's (UTC) prices. */
     /**
      * The provider asked for a wait in its error body rather than a header: it parks the
      * deployment like a {@code Retry-After} header would, and the client is told it.
@@ -496,8 +497,13 @@ public final class UpstreamRelay {
         return bodyRetryAfter;
     }
 
+    /** What the reported usage costs at today's (UTC) prices. */
     Cost cost() {
-        return costs.cost(target.deployment(), target.provider(), tap.usage().tokens(),
-                LocalDate.ofEpochDay(Math.floorDiv(System.currentTimeMillis(), MILLIS_PER_DAY)));
+        // Asked for by the answer's header or trailer and by the outcome: priced once.
+        if (cost == null) {
+            cost = costs.cost(target.deployment(), target.provider(), tap.usage().tokens(),
+                    LocalDate.ofEpochDay(Math.floorDiv(System.currentTimeMillis(), MILLIS_PER_DAY)));
+        }
+        return cost;
     }
 }
