@@ -112,6 +112,7 @@ def accounting(work, name, requests):
         return None
     clk, wall = 100, None
     before, after, hwm = {}, {}, {}
+    sys_before, sys_after, sw_before, sw_after = {}, {}, {}, {}
     with open(acct) as f:
         for line in f:
             p = line.split()
@@ -121,6 +122,14 @@ def accounting(work, name, requests):
                 before[p[1]] = int(p[2])
             elif p[0] == "ticks_after":
                 after[p[1]] = int(p[2])
+            elif p[0] == "sys_ticks_before":
+                sys_before[p[1]] = int(p[2])
+            elif p[0] == "sys_ticks_after":
+                sys_after[p[1]] = int(p[2])
+            elif p[0] == "switches_before":
+                sw_before[p[1]] = (int(p[2]), int(p[3]))
+            elif p[0] == "switches_after":
+                sw_after[p[1]] = (int(p[2]), int(p[3]))
             elif p[0] == "hwm_kb":
                 hwm[p[1]] = int(p[2])
             elif p[0] == "wall_ns":
@@ -139,9 +148,15 @@ def accounting(work, name, requests):
             continue
         cpu_s = (after[proc] - before[proc]) / clk
         s = samples.get(proc, [])
+        sys_s = (sys_after[proc] - sys_before[proc]) / clk if proc in sys_before and proc in sys_after else None
+        switches = ([a - b for a, b in zip(sw_after[proc], sw_before[proc])]
+                    if proc in sw_before and proc in sw_after else None)
         out[proc] = {
             "cpu_s": round(cpu_s, 3),
             "cpu_us_per_request": round(cpu_s * 1e6 / requests, 2) if requests else None,
+            "sys_us_per_request": round(sys_s * 1e6 / requests, 2) if requests and sys_s is not None else None,
+            "voluntary_switches_per_request": round(switches[0] / requests, 3) if requests and switches else None,
+            "involuntary_switches_per_request": round(switches[1] / requests, 3) if requests and switches else None,
             "cpu_pct_of_one_core": round(100 * cpu_s / wall, 1) if wall else None,
             "rss_peak_kb": max(s) if s else None,
             "rss_mean_kb": round(sum(s) / len(s)) if s else None,
@@ -221,13 +236,16 @@ def targets(doc):
             {p: added(fc[p].get("first_chunk_us"), d, key) for p in ("nginx", "gateway") if p in fc and d}, "lower",
             f"direct {key}: {pct(d, key) / 1000:.3f} ms" if pct(d, key) is not None else None)
 
-    cpu = {}
+    cpu, kernel = {}, {}
     for p in PATHS:
         proc = (ns.get(p, {}).get("process") or {}).get("processes", {}).get(PATH_PROCESS[p], {})
         cpu[p] = proc.get("cpu_us_per_request")
+        if p != "direct" and proc.get("sys_us_per_request") is not None:
+            kernel[p] = proc["sys_us_per_request"]
     add("4", f"CPU time per request (non-streamed, {conns} connections)",
         "CPU µs per request of the proxy process (direct: the mock itself)", "µs", cpu, "lower",
-        "utime+stime from /proc/PID/stat over the measured run, divided by the completed requests; nginx: master and workers")
+        "utime+stime from /proc/PID/stat over the measured run, divided by the completed requests; nginx: master and workers"
+        + ("; of it in the kernel (stime): " + ", ".join(f"{p} {v:.2f} µs" for p, v in kernel.items()) if kernel else ""))
 
     ol = doc.get("open_loop", {})
     d = ol.get("direct", {}).get("latency_us")
@@ -309,8 +327,9 @@ def markdown_runs(doc):
             continue
         conns = p["connections"] if mode == "nonstream" else p.get("stream_connections", p["connections"])
         lines += ["", f"**{label.capitalize()}, {conns} connections (wrk, {p['duration_s']} s)**", "",
-                  "| path | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req | mock CPU µs/req | proxy peak RSS MiB |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| path | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | proxy CPU µs/req | of it in the kernel | "
+                  "proxy preempted /req | mock CPU µs/req | proxy peak RSS MiB |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for path in PATHS:
             r = runs.get(path)
             if not r:
@@ -320,6 +339,8 @@ def markdown_runs(doc):
             mock = procs.get("mock", {})
             peak = proxy.get("rss_peak_kb")
             lines.append(lat_row(path, r, extra=f" {fmt_num(proxy.get('cpu_us_per_request'))} | "
+                                 f"{fmt_num(proxy.get('sys_us_per_request'))} | "
+                                 f"{fmt_num(proxy.get('involuntary_switches_per_request'), 2)} | "
                                  f"{fmt_num(mock.get('cpu_us_per_request'))} | {fmt_num(peak / 1024 if peak else None, 1)} |"))
     for key, title, field in (("one_at_a_time", "One request at a time (wrk, 1 connection)", "latency_us"),
                               ("first_chunk", "Streamed, one at a time: time to the first chunk (OpenLoopLoad)", "first_chunk_us")):
