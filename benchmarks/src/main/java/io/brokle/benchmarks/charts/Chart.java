@@ -209,8 +209,10 @@ final class Chart {
         if (a == 0) {
             return "0";
         }
-        if (a >= 100_000) {
-            return String.format(Locale.ROOT, "%.0fk", v / 1000);
+        if (a >= 10_000) {
+            // One style per axis: 40k, 80k, 120k; a bar's value keeps a decimal (54.7k).
+            double k = v / 1000;
+            return String.format(Locale.ROOT, k == Math.rint(k) ? "%.0fk" : "%.1fk", k);
         }
         if (a >= 1000 || (a >= 10 && v == Math.rint(v))) {
             return String.format(Locale.ROOT, "%.0f", v);

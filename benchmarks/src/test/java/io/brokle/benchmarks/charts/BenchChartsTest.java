@@ -52,4 +52,13 @@ class BenchChartsTest {
         assertEquals("800", Chart.format(800));
         assertEquals("1.25", Chart.format(1.25));
     }
+
+    @Test
+    void oneAxisUsesOneStyleForThousands() {
+        assertEquals("40k", Chart.format(40_000));
+        assertEquals("80k", Chart.format(80_000));
+        assertEquals("120k", Chart.format(120_000));
+        assertEquals("54.7k", Chart.format(54_724));
+        assertEquals("9999", Chart.format(9_999));
+    }
 }

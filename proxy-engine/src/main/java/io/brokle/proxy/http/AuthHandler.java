@@ -73,8 +73,8 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         var connection = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
         var remembered = connection.attr(LAST_PRESENTED);
         PresentedKey last = remembered.get();
-        if (last != null && last.secret.equals(secret)) {
-            return last.hash;
+        if (last != null && last.secret().equals(secret)) {
+            return last.hash();
         }
         String hash = hasher.hash(secret);
         remembered.set(new PresentedKey(secret, hash));
@@ -82,15 +82,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A connection's last presented secret and its hash; never printed. */
-    private static final class PresentedKey {
-        private final String secret;
-        private final String hash;
-
-        PresentedKey(String secret, String hash) {
-            this.secret = secret;
-            this.hash = hash;
-        }
-
+    private record PresentedKey(String secret, String hash) {
         @Override
         public String toString() {
             return "PresentedKey[(redacted)]";
