@@ -44,7 +44,9 @@ public final class DeploymentHealth {
     }
 
     private Stats of(String deployment) {
-        return stats.computeIfAbsent(deployment, d -> new Stats());
+        // A plain read first: computeIfAbsent's lambda would capture this and be allocated on every call.
+        Stats s = stats.get(deployment);
+        return s != null ? s : stats.computeIfAbsent(deployment, d -> new Stats());
     }
 
     public CircuitBreaker breaker(String deployment) {
