@@ -219,8 +219,18 @@ def targets(doc):
 
     ns = res.get("nonstream", {})
     conns = doc["parameters"]["connections"]
+    # The sweep runs the same load again minutes later: a second sample of the same ratio, which
+    # shows how far one run of a few seconds swings on a shared machine.
+    again = None
+    sw = doc.get("sweep") or {}
+    if sw.get("mode") == "nonstream":
+        at = {p: next((r["rps"] for r in sw.get("runs", {}).get(p, []) if r["connections"] == conns), None)
+              for p in ("nginx", "gateway")}
+        if at["nginx"] and at["gateway"]:
+            again = (f"the sweep's run at {conns} connections gave gateway/nginx "
+                     f"{at['gateway'] / at['nginx']:.2f} ({at['gateway']:,.0f} against {at['nginx']:,.0f} req/s)")
     add("1", f"throughput at {conns} connections, non-streamed", "requests per second", "req/s",
-        {p: round(ns[p]["rps"]) if p in ns else None for p in PATHS}, "higher")
+        {p: round(ns[p]["rps"]) if p in ns else None for p in PATHS}, "higher", again)
 
     one = doc.get("one_at_a_time", {})
     d = one.get("direct", {}).get("latency_us")
@@ -412,7 +422,7 @@ def update_readme(readme, doc):
     if doc["warnings"]:
         head += [""] + [f"- **Warning:** {w}" for w in doc["warnings"]]
     head += ["", "**These figures are noisy**: the load generators, the proxy under test and the mock upstream share "
-                 f"{m['nproc']} CPUs, and other work on the machine (builds of other branches) ran during the run. "
+                 f"{m['nproc']} CPUs, and one run of a few seconds swings by 10% or more from the next. "
                  "Compare the gateway with nginx measured in the same run, not with figures from another run.", ""]
     body = head + markdown_targets(doc)
     charts = []   # the files BenchCharts draws from this JSON (it runs next)
