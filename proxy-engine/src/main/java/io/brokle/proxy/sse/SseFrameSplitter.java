@@ -3,7 +3,6 @@ package io.brokle.proxy.sse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ByteProcessor;
 
 /**
  * Cuts a server-sent-event byte stream into whole events (each ends with an empty line), so
@@ -44,7 +43,7 @@ public final class SseFrameSplitter implements AutoCloseable {
             if (pending == null) {
                 return cut(chunk, filter);
             }
-            int end = chunk.forEachByte(finder);
+            int end = finder.find(chunk, chunk.readerIndex(), chunk.writerIndex());
             if (end < 0) {
                 appendToPending(chunk, chunk.readerIndex(), chunk.readableBytes());
                 return Unpooled.EMPTY_BUFFER;
@@ -70,7 +69,7 @@ public final class SseFrameSplitter implements AutoCloseable {
         int keptRunStart = start;
         int eventStart = start;
         int found;
-        while (eventStart < end && (found = input.forEachByte(eventStart, end - eventStart, finder)) >= 0) {
+        while (eventStart < end && (found = finder.find(input, eventStart, end)) >= 0) {
             int eventEnd = found + 1;
             finder.reset();
             if (!filter.keep(input.slice(eventStart, eventEnd - eventStart))) {
@@ -147,25 +146,42 @@ public final class SseFrameSplitter implements AutoCloseable {
         return pending == null ? 0 : pending.readableBytes();
     }
 
-    /** Finds the LF that ends an event: the second of two line ends in a row (CR ignored). Keeps its state across reads. */
-    private static final class EventEndFinder implements ByteProcessor {
+    /**
+     * Finds the LF that ends an event: the second of two line ends in a row (CR ignored). Keeps
+     * its state across reads. It jumps from line end to line end with {@link ByteBuf#indexOf}
+     * (which compares eight bytes at a time) and looks only at the bytes right after each.
+     */
+    private static final class EventEndFinder {
+        /** The bytes seen since the last LF were CRs only (across reads too). */
         private boolean atLineStart;
 
         void reset() {
             atLineStart = false;
         }
 
-        @Override
-        public boolean process(byte value) {
-            if (value == '\n') {
-                if (atLineStart) {
-                    return false;
+        /** Index of the LF that ends the event within {@code [from, to)}, or -1 (the state carries over). */
+        int find(ByteBuf buf, int from, int to) {
+            int i = from;
+            while (i < to) {
+                if (!atLineStart) {
+                    int lf = buf.indexOf(i, to, (byte) '\n');
+                    if (lf < 0) {
+                        return -1;
+                    }
+                    atLineStart = true;
+                    i = lf + 1;
+                    continue;
                 }
-                atLineStart = true;
-            } else if (value != '\r') {
-                atLineStart = false;
+                byte b = buf.getByte(i);
+                if (b == '\n') {
+                    return i;
+                }
+                if (b != '\r') {
+                    atLineStart = false;
+                }
+                i++;
             }
-            return true;
+            return -1;
         }
     }
 

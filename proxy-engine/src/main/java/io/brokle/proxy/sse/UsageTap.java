@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 public final class UsageTap implements AnswerTap {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    /** Where the {@code g} sits in {@link #USAGE_KEY}. */
+    private static final int USAGE_G = 4;
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private Usage usage;
@@ -107,17 +109,25 @@ public final class UsageTap implements AnswerTap {
         return true;
     }
 
-    /** Index of a {@code "usage"} key followed by an object, or -1. Quotes inside strings are escaped, so a match is a key. */
+    /**
+     * Index of a {@code "usage"} key followed by an object, or -1. Quotes inside strings are
+     * escaped, so a match is a key. The search jumps from one {@code g} to the one before it
+     * ({@link ByteBuf#indexOf} compares eight bytes at a time) and compares the key around each:
+     * most events hold few. It runs backwards from the end of the event, because the key is last
+     * in OpenAI's chunks ({@code "usage":null} on every one when usage was asked for).
+     */
     private static int indexOfUsageObject(ByteBuf buf, int from) {
         int end = buf.writerIndex();
-        int i = from;
-        while (i < end) {
-            int q = buf.indexOf(i, end, (byte) '"');
-            if (q < 0) {
+        int lowestG = from + USAGE_G;
+        int searchEnd = end;
+        while (searchEnd > lowestG) {
+            int g = buf.indexOf(searchEnd, lowestG, (byte) 'g');
+            if (g < 0) {
                 return -1;
             }
-            if (startsWith(buf, q, USAGE_KEY)) {
-                int j = q + USAGE_KEY.length;
+            int key = g - USAGE_G;
+            if (startsWith(buf, key, USAGE_KEY)) {
+                int j = key + USAGE_KEY.length;
                 while (j < end && isSpace(buf.getByte(j))) {
                     j++;
                 }
@@ -127,11 +137,11 @@ public final class UsageTap implements AnswerTap {
                         j++;
                     }
                     if (j < end && buf.getByte(j) == '{') {
-                        return q;
+                        return key;
                     }
                 }
             }
-            i = q + 1;
+            searchEnd = g;
         }
         return -1;
     }
