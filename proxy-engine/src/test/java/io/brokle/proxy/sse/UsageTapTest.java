@@ -70,6 +70,24 @@ class UsageTapTest {
     }
 
     @Test
+    void usageIsFoundWhereverItStandsAmongOtherKeysAndLetters() {
+        List<String> events = List.of(
+                // first key, right after the brace, with g's after it
+                "data: {\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":1},\"choices\":[],"
+                        + "\"system_fingerprint\":\"fp_gggg\",\"object\":\"chat.completion.chunk\"}\n\n",
+                // last key, with g's (and the word usage as a value) before it
+                "data: {\"object\":\"chat.completion.chunk\",\"logprobs\":null,\"x\":\"usage\","
+                        + "\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":1}}\n\n",
+                // no space after "data:", the usage object starting the data
+                "data:{\"usage\" :\n{\"prompt_tokens\":2,\"completion_tokens\":1},\"choices\":[]}\n\n");
+        for (String event : events) {
+            UsageTap fresh = new UsageTap();
+            assertEquals(SseEventKind.USAGE_ONLY, fresh.inspectEvent(buf(event)), event);
+            assertEquals(new Usage(2, 1, 0, 0), fresh.usage(), event);
+        }
+    }
+
+    @Test
     void doneIsDetectedWithOrWithoutASpaceAndWithCrLf() {
         assertEquals(SseEventKind.DONE, tap.inspectEvent(buf("data: [DONE]\n\n")));
         assertEquals(SseEventKind.DONE, tap.inspectEvent(buf("data:[DONE]\n\n")));
