@@ -16,7 +16,6 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.brokle.proxy.testing.AnthropicUpstream;
 import io.brokle.proxy.testing.RecordedRequest;
 import io.brokle.proxy.testing.TestGateway;
@@ -82,16 +81,9 @@ class AnthropicEndToEndTest {
 
     @Test
     void sdkStreamReceivesTranslatedChunksAndAUsageChunkWhenAsked() {
-        try (EndToEndSupport.Sdk sdk = EndToEndSupport.sdk(gw, TestGateway.KEY);
-             StreamResponse<ChatCompletionChunk> stream = sdk.api().chat().completions().createStreaming(
-                     ChatCompletionCreateParams.builder().model("claude").addUserMessage("Stream to me")
-                             .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            EndToEndSupport.StreamedChat read = EndToEndSupport.StreamedChat.read(stream);
-            String text = read.text();
-            List<ChatCompletionChunk> usageChunks = read.usageChunks();
-            assertFalse(text.isEmpty());
-            assertEquals(1, usageChunks.size());
-        }
+        EndToEndSupport.StreamedChat read = EndToEndSupport.streamWithUsage(gw, "claude", "Stream to me");
+        assertFalse(read.text().isEmpty());
+        assertEquals(1, read.usageChunks().size());
     }
 
     @Test

@@ -21,7 +21,6 @@ import com.openai.models.chat.completions.ChatCompletionContentPartImage;
 import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.brokle.proxy.testing.BedrockUpstream;
@@ -150,19 +149,11 @@ class BedrockEndToEndTest {
 
     @Test
     void sdkStreamGetsTextThenAUsageChunkThenDone() {
-        try (EndToEndSupport.Sdk sdk = EndToEndSupport.sdk(gw, TestGateway.KEY);
-             StreamResponse<ChatCompletionChunk> stream = sdk.api().chat().completions().createStreaming(
-                     ChatCompletionCreateParams.builder().model("claude").addUserMessage("Stream to me please")
-                             .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            EndToEndSupport.StreamedChat read = EndToEndSupport.StreamedChat.read(stream);
-            String text = read.text();
-            List<ChatCompletionChunk> usageChunks = read.usageChunks();
-            List<ChatCompletionChunk.Choice.FinishReason> finish = read.finishReasons();
-            assertEquals("Hello! You said: Stream to me please", text.toString());
-            assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), finish);
-            assertEquals(1, usageChunks.size());
-            assertEquals(7, usageChunks.getFirst().usage().orElseThrow().completionTokens());
-        }
+        EndToEndSupport.StreamedChat read = EndToEndSupport.streamWithUsage(gw, "claude", "Stream to me please");
+        assertEquals("Hello! You said: Stream to me please", read.text());
+        assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), read.finishReasons());
+        assertEquals(1, read.usageChunks().size());
+        assertEquals(7, read.usageChunks().getFirst().usage().orElseThrow().completionTokens());
         RecordedRequest sent = bedrock.requests().getFirst();
         assertEquals("/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse-stream", sent.uri());
         assertEquals("application/vnd.amazon.eventstream", sent.header("accept"));

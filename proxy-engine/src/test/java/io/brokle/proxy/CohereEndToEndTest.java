@@ -17,7 +17,6 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.brokle.proxy.testing.CohereUpstream;
@@ -120,20 +119,12 @@ class CohereEndToEndTest {
 
     @Test
     void sdkStreamGetsContentInOrderAUsageChunkWhenAskedAndTheTokensAreCounted() throws InterruptedException {
-        try (EndToEndSupport.Sdk sdk = EndToEndSupport.sdk(gw, TestGateway.KEY);
-             StreamResponse<ChatCompletionChunk> stream = sdk.api().chat().completions().createStreaming(
-                     ChatCompletionCreateParams.builder().model("command").addUserMessage("Stream to me please")
-                             .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            EndToEndSupport.StreamedChat read = EndToEndSupport.StreamedChat.read(stream);
-            String text = read.text();
-            List<ChatCompletionChunk> usageChunks = read.usageChunks();
-            List<ChatCompletionChunk.Choice.FinishReason> finish = read.finishReasons();
-            assertEquals("Hello! You said: Stream to me please", text.toString());
-            assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), finish);
-            assertEquals(1, usageChunks.size());
-            assertEquals(4, usageChunks.get(0).usage().orElseThrow().promptTokens());
-            assertEquals(7, usageChunks.get(0).usage().orElseThrow().completionTokens());
-        }
+        EndToEndSupport.StreamedChat read = EndToEndSupport.streamWithUsage(gw, "command", "Stream to me please");
+        assertEquals("Hello! You said: Stream to me please", read.text());
+        assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), read.finishReasons());
+        assertEquals(1, read.usageChunks().size());
+        assertEquals(4, read.usageChunks().get(0).usage().orElseThrow().promptTokens());
+        assertEquals(7, read.usageChunks().get(0).usage().orElseThrow().completionTokens());
         RecordedRequest sent = cohere.takeRequest(Duration.ofSeconds(2));
         assertTrue(sent.bodyJson().get("stream").asBoolean());
         assertEquals("text/event-stream", sent.header("accept"));

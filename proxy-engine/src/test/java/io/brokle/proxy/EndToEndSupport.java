@@ -292,6 +292,22 @@ final class EndToEndSupport {
     }
 
     /** What a streamed chat completion brought, as an SDK client reads it. */
+    /**
+     * Streams {@code prompt} to {@code model} through the gateway with the official OpenAI SDK,
+     * asking for a usage chunk as SDKs do, and reads the stream to its end.
+     */
+    static StreamedChat streamWithUsage(TestGateway gw, String model, String prompt) {
+        try (Sdk sdk = sdk(gw, TestGateway.KEY);
+             var stream = sdk.api().chat().completions().createStreaming(
+                     com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model(model)
+                             .addUserMessage(prompt)
+                             .streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder()
+                                     .includeUsage(true).build())
+                             .build())) {
+            return StreamedChat.read(stream);
+        }
+    }
+
     record StreamedChat(String text, List<com.openai.models.chat.completions.ChatCompletionChunk.Choice.FinishReason> finishReasons,
                         List<com.openai.models.chat.completions.ChatCompletionChunk> usageChunks) {
         /** Reads {@code stream} to its end: the content deltas joined, the finish reasons, the usage-only chunks. */

@@ -24,7 +24,6 @@ import com.openai.models.chat.completions.ChatCompletionContentPartImage;
 import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.brokle.proxy.testing.GeminiUpstream;
@@ -110,19 +109,11 @@ class GeminiEndToEndTest {
 
     @Test
     void sdkStreamReceivesTranslatedChunksInOrderAndAUsageChunkWhenAsked() throws InterruptedException {
-        try (EndToEndSupport.Sdk sdk = EndToEndSupport.sdk(gw, TestGateway.KEY);
-             StreamResponse<ChatCompletionChunk> stream = sdk.api().chat().completions().createStreaming(
-                     ChatCompletionCreateParams.builder().model("gemini").addUserMessage("Stream to me please")
-                             .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            EndToEndSupport.StreamedChat read = EndToEndSupport.StreamedChat.read(stream);
-            String text = read.text();
-            List<ChatCompletionChunk> usageChunks = read.usageChunks();
-            List<ChatCompletionChunk.Choice.FinishReason> finish = read.finishReasons();
-            assertEquals("Hello! You said: Stream to me please", text.toString());
-            assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), finish);
-            assertEquals(1, usageChunks.size());
-            assertEquals(7, usageChunks.get(0).usage().orElseThrow().completionTokens());
-        }
+        EndToEndSupport.StreamedChat read = EndToEndSupport.streamWithUsage(gw, "gemini", "Stream to me please");
+        assertEquals("Hello! You said: Stream to me please", read.text());
+        assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), read.finishReasons());
+        assertEquals(1, read.usageChunks().size());
+        assertEquals(7, read.usageChunks().get(0).usage().orElseThrow().completionTokens());
         assertEquals("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
                 gemini.takeRequest(Duration.ofSeconds(2)).uri());
     }
